@@ -1,0 +1,5 @@
+"""`python -m mailcheck`."""
+
+from .cli import main
+
+main()

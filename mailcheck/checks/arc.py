@@ -1,0 +1,48 @@
+"""arc: the ARC chain (RFC 8617) — the seals intermediaries such as mailing lists and forwarders add.
+
+Each ARC set i= holds an ARC-Seal, an ARC-Message-Signature and ARC-Authentication-Results (what
+that intermediary says it found). The sealers' keys are fetched from DNS and dkimpy validates the
+chain; every sealer (i=, d=, s=, cv= and whether its seal verifies) is listed in the evidence.
+
+- validated: every seal and the newest message signature verify. This proves the message is as the
+  listed intermediaries sealed it, and that their recorded results are theirs — not that the author
+  is who the From field says (an intermediary's "dkim=pass" is its claim, trust it as far as you
+  trust the sealer).
+- forged: a seal or the newest message signature does not verify with a usable key: the message
+  or the chain was changed after sealing.
+- unverifiable: no ARC chain; a sealer recorded cv=fail (the chain was already broken when it
+  received the message); a malformed chain; an algorithm ARC does not allow; a key that is missing,
+  revoked, too small or unreadable; a DNS failure. With --offline: not run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..arc_verify import ArcResult, verify_chain
+from ..model import Finding
+
+if TYPE_CHECKING:
+    from ..analyze import Context, Facts
+
+ID = "arc"
+SUMMARY = "the ARC chain of intermediaries' seals, validated with their keys from DNS"
+_AAR_SHOWN = 300  # characters of a sealer's recorded results shown in evidence
+
+
+def evidence(result: ArcResult) -> tuple[str, ...]:
+    lines = [result.reason]
+    for arc_set in result.sets:
+        lines.append(arc_set.describe())
+        if arc_set.aar:
+            aar = arc_set.aar if len(arc_set.aar) <= _AAR_SHOWN else arc_set.aar[:_AAR_SHOWN] + "…"
+            lines.append(f"ARC set i={arc_set.instance} records (the sealer's claim): {aar}")
+    lines.extend(key.describe() for key in result.keys)
+    return tuple(lines)
+
+
+def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
+    result = verify_chain(facts.message, ctx.dns)
+    facts.results[ID] = result
+    yield Finding("arc", result.value(), result.label, evidence(result), ID, result.basis)

@@ -1,0 +1,61 @@
+"""from-display-name: the name shown beside the From address.
+
+A display name is free text the sender chooses; nothing can check that it belongs to the address.
+It is labelled forged when it embeds an address or a domain other than the real From address's own
+(the "PayPal.com Security <x@attacker.example>" trick), otherwise unverifiable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..domains import domain_of, known_registrable_domain, registrable_domain
+from ..model import Basis, Finding, Label
+
+if TYPE_CHECKING:
+    from ..analyze import Context, Facts
+
+ID = "display-name"
+SUMMARY = "the From display name, and addresses or domains it pretends to"
+
+_EMBEDDED_ADDRESS = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", re.UNICODE)
+_DOMAIN_LIKE = re.compile(r"(?<![\w@.-])((?:[A-Za-z0-9-]+\.)+([A-Za-z]{2,63}))(?![\w-])")
+
+
+def _claimed_domains(display: str) -> list[str]:
+    """Domains the display name shows: in embedded addresses, or written as bare domain names."""
+    found = [m.group(1).lower() for m in _EMBEDDED_ADDRESS.finditer(display)]
+    without_addresses = _EMBEDDED_ADDRESS.sub(" ", display)
+    for match in _DOMAIN_LIKE.finditer(without_addresses):
+        tld = match.group(2)
+        if tld[0].isupper() and tld[1:].islower():
+            continue  # "Dr.No", "St.Louis": title-case words with a dot, not a domain
+        if known_registrable_domain(match.group(1)):
+            found.append(match.group(1).lower())
+    return found
+
+
+def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
+    pairs = facts.message.addresses("From")
+    for display, address in pairs:
+        if not display:
+            continue
+        real = domain_of(address)
+        real_org = registrable_domain(real) if real else None
+        others = [d for d in _claimed_domains(display) if registrable_domain(d) != real_org]
+        if others:
+            yield Finding(
+                "from-display-name", display, Label.FORGED,
+                (f"the display name shows {others[0]!r} but the message is from {address!r}",
+                 "mail programs often show only the display name, so this is an impersonation"),
+                ID,
+            )
+        else:
+            yield Finding(
+                "from-display-name", display, Label.UNVERIFIABLE,
+                ("a display name is free text chosen by the sender; no machine can check "
+                 "that it belongs to the address",),
+                ID, Basis.UNCHECKABLE,
+            )

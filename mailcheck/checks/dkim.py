@@ -1,0 +1,60 @@
+"""dkim[N]: every DKIM-Signature (RFC 6376; rsa-sha256 and ed25519-sha256, RFC 8463), in header order.
+
+Each signature is its own field, dkim[0] being the topmost. The signer's key is fetched from DNS
+(<s>._domainkey.<d>) and the body hash and the signature over the signed header fields are checked
+separately, so the report says which part no longer matches.
+
+- validated: the body hash matches and the signature verifies. This proves the domain d= signed
+  these header fields and this body; it says nothing about who wrote the message unless d= is the
+  From domain (see DMARC, which reads these results).
+- forged: the body hash does not match (the body changed after signing — mailing-list footers do
+  this too) or the signature over the header fields does not verify (a signed header changed).
+- unverifiable: anything that stops the check from deciding — no key at the selector, a DNS
+  failure, a revoked key (empty p=), an RSA key under 1024 bits or rsa-sha1 (RFC 8301 forbids
+  trusting them), an unsupported algorithm, canonicalization or version, a key that does not
+  allow this signature (k=, h=, t=s), an expired signature (x= before --now or the clock), a key
+  in testing mode (t=y) on a failing signature, or a syntax error. Each says its own reason, and
+  the cryptographic result is still given for information. With --offline: not run.
+
+A key that has gone since the message arrived is the usual reason old mail no longer verifies;
+--dns-replay reproduces an analysis with the answers recorded at the time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from ..dkim_verify import DkimResult, verify_all
+from ..model import Finding
+
+if TYPE_CHECKING:
+    from ..analyze import Context, Facts
+
+ID = "dkim"
+SUMMARY = "every DKIM signature, verified with the signer's key from DNS"
+
+
+def evidence(result: DkimResult) -> tuple[str, ...]:
+    """The sentences a reader can check for one signature."""
+    lines = []
+    if result.domain:
+        signed = ", ".join(result.signed_headers) or "nothing"
+        lines.append(f"DKIM-Signature[{result.index}] says d={result.domain} s={result.selector} "
+                     f"a={result.algorithm} signed these header fields: {signed}")
+    if result.timestamp is not None:
+        lines.append(f"signed at {datetime.fromtimestamp(result.timestamp, UTC):%Y-%m-%d %H:%M:%S} UTC (t=)")
+    if result.key is not None:
+        lines.append(result.key.describe())
+    lines.append(result.reason)
+    lines.extend(result.notes)
+    return tuple(lines)
+
+
+def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
+    results = verify_all(facts.message, ctx.dns, ctx.now)
+    facts.results[ID] = results
+    for result in results:
+        name = f"dkim[{result.index}]"
+        yield Finding(name, result.value(), result.label, evidence(result), ID, result.basis)

@@ -1,0 +1,36 @@
+"""dmarc: DMARC (RFC 7489) for the From domain — the policy its owner publishes and whether an aligned
+identity (a verifying DKIM signature, or an SPF pass) vouches for it.
+
+This check labels no field of its own: the `from` field carries its result. The From domain is
+validated when an identity aligned with it passes, forged when DMARC fails under a quarantine or
+reject policy that covers all mail (pct=100) and every aligned identity was settled, unverifiable
+otherwise: policy none, pct below 100, no DMARC record, a DNS failure, or an aligned DKIM key that
+is gone (a rotated key must not make old mail look forged). With --offline: not run.
+
+The policy is looked up at _dmarc.<From domain>, then at _dmarc.<organizational domain> (from the
+Public Suffix List, shipped with mailcheck); there sp= applies to subdomains, and np= to From
+domains that do not exist (RFC 9091).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..dkim_verify import DkimResult
+from ..dmarc import evaluate, spf_identity
+from ..model import Finding
+
+if TYPE_CHECKING:
+    from ..analyze import Context, Facts
+
+ID = "dmarc"
+SUMMARY = "DMARC policy and alignment for the From domain (labels the from field)"
+
+
+def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
+    stored = facts.results.get("dkim")  # absent when the dkim check crashed: DMARC must not then fail
+    dkim = tuple(r for r in stored if isinstance(r, DkimResult)) if isinstance(stored, tuple) else None
+    addresses = [address for _, address in facts.message.addresses("From")]
+    facts.results[ID] = evaluate(addresses, dkim, spf_identity(facts.results), ctx.dns)
+    return iter(())

@@ -1,0 +1,150 @@
+"""received-chain: every Received line, labelled by who wrote it.
+
+Received lines are written newest first. The ones above the trust boundary were written by your own
+servers (see the boundary explanation in the report): they are **validated**. The ones below it were
+written before the message reached you, by servers you cannot question, and anyone can write them:
+they are **unverifiable** — unless they contradict what your servers recorded or what any mail
+server could write, and then they are **forged**:
+
+- a date later than the time your servers received the message, beyond the clock-skew allowance
+  (``skew_seconds``, stated in the evidence) — unless it is a whole number of hours ahead to within
+  the allowance, which a clock set to the wrong time zone explains (common in honest mail);
+- a date no clock shows (31 February, a weekday that does not match the date) or a zone offset no
+  place has (``-0060``);
+- text no MTA writes (an unpaired ``>`` in a comment, a queue id with ``%`` or ``[``);
+- a client address that no TCP connection can come from (0.0.0.0, 255.255.255.255, multicast).
+
+Clock skew between two of the sender's own servers, odd host names and private addresses on the
+sender's side are common in honest mail: they are mentioned, never called forged. Delays between
+hops are signed; a negative delay stays negative.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ..model import Basis, Finding, HopView, Label
+from ..received import is_contradiction
+from ..trust import trusted_receipt_time
+
+if TYPE_CHECKING:
+    from ..analyze import Context, Facts
+
+ID = "received-chain"
+SUMMARY = "every Received hop: written by your servers, or a stranger's claim that may contradict them"
+
+
+@dataclass(frozen=True)
+class ReceivedChainResult:
+    """What other checks may need from this one (facts.results["received-chain"])."""
+
+    receipt_time: datetime | None  # when your servers received the message (see trust.trusted_receipt_time)
+    entry_index: int | None
+    forged: tuple[int, ...]  # indices of hops labelled forged
+
+
+def _seconds(value: float) -> str:
+    sign = "-" if value < 0 else "+"
+    value = abs(value)
+    if value < 120:
+        return f"{sign}{value:.0f} s"
+    if value < 7200:
+        return f"{sign}{value / 60:.0f} min"
+    if value < 172800:
+        return f"{sign}{value / 3600:.1f} h"
+    return f"{sign}{value / 86400:.1f} days"
+
+
+def _unroutable(ip: str) -> str | None:
+    """Why no TCP connection can come from this address, or None."""
+    addr = ipaddress.ip_address(ip)
+    if addr.is_unspecified or (addr.version == 4 and addr in ipaddress.ip_network("0.0.0.0/8")):
+        return "an unspecified address ('this host', RFC 1122 §3.2.1.3), never a connection's source"
+    if addr.version == 4 and str(addr) == "255.255.255.255":
+        return "the limited broadcast address, never a connection's source"
+    if addr.is_multicast:
+        return "a multicast address; TCP connections never come from one"
+    if addr.version == 4 and addr in ipaddress.ip_network("240.0.0.0/4"):
+        return "in 240.0.0.0/4, reserved and never routed (RFC 1112 §4)"
+    return None
+
+
+def _anchor(facts: Facts) -> tuple[int, datetime] | None:
+    """The trusted hop whose time strangers' hops must precede: the entry hop's, else the oldest dated one."""
+    entry = facts.boundary.entry_index
+    if entry is not None:
+        when = facts.hops[entry].hop.timestamp
+        if when is not None:
+            return entry, when
+    for view in reversed(facts.hops):
+        when = view.hop.timestamp
+        if view.trusted and when is not None:
+            return view.index, when
+    return None
+
+
+def _trusted_finding(view: HopView, ctx: Context) -> Finding:
+    hop = view.hop
+    evidence = [f"written by your servers: trusted because {view.why}"]
+    if view.delay_seconds is not None and view.delay_seconds < -ctx.skew_seconds:
+        evidence.append(f"received[{view.index - 1}] is dated {_seconds(view.delay_seconds)} from this one: "
+                        "your own servers' clocks disagree")
+    odd = list(hop.problems)
+    if odd:
+        evidence.append("your server wrote it this way: " + "; ".join(odd))
+    return Finding(f"received[{view.index}]", hop.raw.strip(), Label.VALIDATED, tuple(evidence), ID)
+
+
+def _stranger_finding(view: HopView, facts: Facts, ctx: Context,
+                      anchor: tuple[int, datetime] | None) -> Finding:
+    hop = view.hop
+    contradictions: list[str] = []
+    oddities: list[str] = []
+    if anchor is not None and hop.timestamp is not None:
+        index, when = anchor
+        ahead = (hop.timestamp - when).total_seconds()
+        hours = round(ahead / 3600)
+        if ahead > ctx.skew_seconds and 1 <= hours <= 26 and abs(ahead - hours * 3600) <= ctx.skew_seconds:
+            oddities.append(
+                f"dated {hop.timestamp_text!r}, {_seconds(ahead)} after received[{index}] "
+                f"({facts.hops[index].hop.timestamp_text!r}): beyond the {ctx.skew_seconds} s clock-skew "
+                f"allowance, but a whole {hours} h apart within it, which a clock set to the wrong time "
+                "zone explains")
+        elif ahead > ctx.skew_seconds:
+            contradictions.append(
+                f"dated {hop.timestamp_text!r}, {_seconds(ahead)} after received[{index}], which your server "
+                f"wrote when it had the message ({facts.hops[index].hop.timestamp_text!r}); the clock-skew "
+                f"allowance is {ctx.skew_seconds} s: a hop written before the message reached you cannot "
+                "be dated after it")
+    for problem in hop.problems:
+        (contradictions if is_contradiction(problem) else oddities).append(problem)
+    if hop.ip is not None:
+        why = _unroutable(hop.ip)
+        if why:
+            contradictions.append(f"its client address {hop.ip} is {why}")
+    if view.delay_seconds is not None and view.delay_seconds < -ctx.skew_seconds:
+        oddities.append(f"received[{view.index - 1}] is dated {_seconds(view.delay_seconds)} from this one "
+                        "(a negative delay): the sender's clocks disagree, or one of the two is invented")
+    name = f"received[{view.index}]"
+    if contradictions:
+        evidence = ["written before the message reached your servers, and it contradicts the record:",
+                    *contradictions, *oddities]
+        return Finding(name, hop.raw.strip(), Label.FORGED, tuple(evidence), ID)
+    evidence = ["written before the message reached your servers; nothing contradicts it", *oddities]
+    return Finding(name, hop.raw.strip(), Label.UNVERIFIABLE, tuple(evidence), ID, Basis.UNCHECKABLE)
+
+
+def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
+    anchor = _anchor(facts)
+    forged: list[int] = []
+    for view in facts.hops:
+        finding = _trusted_finding(view, ctx) if view.trusted else _stranger_finding(view, facts, ctx, anchor)
+        if finding.label is Label.FORGED:
+            forged.append(view.index)
+        yield finding
+    facts.results[ID] = ReceivedChainResult(trusted_receipt_time(facts), facts.boundary.entry_index,
+                                            tuple(forged))

@@ -1,0 +1,25 @@
+"""subject: the Subject header — the sender's own words; no machine can check them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..message import decode_words
+from ..model import Basis, Finding, Label
+
+if TYPE_CHECKING:
+    from ..analyze import Context, Facts
+
+ID = "subject"
+SUMMARY = "the Subject line, free text no machine can check"
+
+
+def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
+    value = facts.message.get("Subject")
+    yield Finding(
+        "subject", decode_words(value) if value is not None else "", Label.UNVERIFIABLE,
+        ("the subject is the sender's own words; no machine can check them",)
+        if value is not None else ("the message has no Subject",),
+        ID, Basis.UNCHECKABLE,
+    )

@@ -1,0 +1,114 @@
+"""header:<Name>[N]: headers that state a verdict — spam and virus scores, Authentication-Results,
+Received-SPF, ARC sets, vendor anti-spam stamps — and Return-Path below a Received line.
+
+Where such a header sits decides whose words it is (DESIGN §3). Above the entry hop's Received line
+it was added after your servers took the message: your servers' words (validated as such). Below it,
+it was in the message before your servers saw it: unverifiable — or forged when it impersonates your
+servers (your --authserv-id, a trusted host's name, a mailcheck header, or a header name your servers
+themselves added to this message).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import Basis, Finding, Label
+
+if TYPE_CHECKING:
+    from ..analyze import Context, Facts
+    from ..message import Header
+
+ID = "verdict-headers"
+SUMMARY = "verdict headers: whose words they are, judged by where they sit"
+
+VERDICT_HEADER = re.compile(
+    r"^(?:x-spam|x-ham-report|x-virus|x-antivirus|x-av-|x-amavis|authentication-results$"
+    r"|x-original-authentication-results$|arc-|received-spf$|x-ms-exchange-|x-microsoft-antispam"
+    r"|x-forefront-antispam|x-mailscanner|x-barracuda|x-proofpoint|x-ironport|x-spamexperts"
+    r"|x-mimecast|x-sophos|x-cmae|x-scanned-by$|x-bogosity$|x-dspam|x-rspamd|x-policyd|x-greylist"
+    r"|x-mailcheck)",
+    re.IGNORECASE,
+)
+# Headers that several honest hops may each add (ARC sets carry their own instance, A-R their own
+# authserv-id): a second copy below the boundary is not by itself an impersonation.
+_MULTI_HOP = re.compile(r"^(?:arc-|authentication-results$|received-spf$|x-original-authentication)", re.I)
+_AUTHRES = re.compile(r"^(?:arc-)?authentication-results$|^x-original-authentication-results$", re.I)
+
+
+def authserv_id(value: str) -> str:
+    """The authserv-id of an Authentication-Results value (RFC 8601 §2.2): the first token."""
+    head = value.split(";", 1)[0].strip()
+    if head.lower().startswith("i="):  # ARC-Authentication-Results: "i=1; authserv-id; …"
+        head = value.split(";", 2)[1].strip() if value.count(";") >= 1 else ""
+    return head.split()[0].lower() if head.split() else ""
+
+
+def ours_limit(facts: Facts) -> int:
+    """Header position above which only your servers can have added headers."""
+    positions = facts.message.index_of("Received")
+    boundary = facts.boundary
+    if boundary.entry_index is not None and boundary.entry_index < len(positions):
+        return positions[boundary.entry_index]
+    if boundary.trusted_count and boundary.trusted_count <= len(positions):
+        return positions[boundary.trusted_count - 1]
+    return 0
+
+
+def _impersonation(header: Header, facts: Facts, ctx: Context, names_above: set[str]) -> str | None:
+    name = header.name.lower()
+    if name.startswith("x-mailcheck"):
+        return "it imitates mailcheck's own result header, which only your filter writes"
+    if _AUTHRES.match(name):
+        claimed = authserv_id(header.value)
+        ours = {a.lower() for a in ctx.authserv_ids}
+        trusted_names = {h.hop.by.lower() for h in facts.hops if h.trusted and h.hop.by}
+        if claimed and claimed in ours:
+            return f"it carries your own authserv-id {claimed!r}, yet your servers had not seen the message"
+        if claimed and claimed in trusted_names:
+            return f"it names your trusted host {claimed!r}, yet your servers had not seen the message"
+        return None
+    if name in names_above and not _MULTI_HOP.match(name):
+        return (f"your servers add {header.name} themselves (it also appears above the entry hop); "
+                "this copy was already in the message when it arrived")
+    return None
+
+
+def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
+    message = facts.message
+    limit = ours_limit(facts)
+    received = message.index_of("Received")
+    first_received = received[0] if received else None
+    names_above = {h.name.lower() for h in message.headers[:limit] if VERDICT_HEADER.match(h.name)}
+    counts: dict[str, int] = {}
+    for position, header in enumerate(message.headers):
+        is_return_path = header.name.lower() == "return-path"
+        if is_return_path:
+            if first_received is None or position < first_received:
+                continue  # a delivery agent's Return-Path: the envelope-sender field covers it
+        elif not VERDICT_HEADER.match(header.name):
+            continue
+        key = header.name.lower()
+        index = counts.get(key, 0)
+        counts[key] = index + 1
+        name = f"header:{header.name}[{index}]"
+        if position < limit:
+            yield Finding(name, header.value, Label.VALIDATED,
+                          ("added by your servers after they received the message "
+                           "(it sits above the entry hop's Received line)",), ID)
+            continue
+        where = ("no Received line shows your servers handled the message, so nothing marks it as theirs"
+                 if first_received is None else
+                 "it sits below the entry hop's Received line: it was in the message before your servers "
+                 "received it"
+                 if not is_return_path else
+                 "a Return-Path below a Received line was written before your servers received the message; "
+                 "only the final delivery agent's Return-Path records the envelope sender")
+        reason = None if is_return_path else _impersonation(header, facts, ctx, names_above)
+        if reason:
+            yield Finding(name, header.value, Label.FORGED, (where, reason), ID)
+        else:
+            yield Finding(name, header.value, Label.UNVERIFIABLE,
+                          (where, "not written by your servers: anyone on the way, the sender included, "
+                           "could have written it"), ID, Basis.UNCHECKABLE)

@@ -1,0 +1,47 @@
+"""The essay's validation continuum: which steps this analysis took, and what each can prove."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .model import ContinuumStep, StepStatus
+from .trust import entry_client
+
+if TYPE_CHECKING:
+    from .analyze import Context, Facts
+
+# (name, what it proves, why it is not run when nothing ran it)
+_STEPS: tuple[tuple[str, str, str], ...] = (
+    ("Sender domain exists", "the envelope/From domains resolve (A/AAAA/MX; RFC 7505 null MX)", "DNS"),
+    ("SPF", "the entry client's IP may send for the envelope domain and HELO name", "DNS"),
+    ("Sender server responsive", "the sender domain's MX answers SMTP; not that the mail came from it",
+     "opt-in: --probe responsive"),
+    ("Sender callout", "the sender's MX accepts RCPT for that address; not that the mail came from it",
+     "opt-in: --probe callout (widely seen as abusive)"),
+)
+_NEVER: tuple[tuple[str, str, str], ...] = (
+    ("Challenge/Response", "the sender answers a challenge",
+     "never performed: challenges are backscatter to forged senders (the essay's argument)"),
+    ("IM2000", "the sender's server holds the message", "never performed: no such infrastructure exists"),
+    ("POP3/IMAP", "a trusted mailbox host accepted it", "never performed: outside what a reader's tool can do"),
+)
+
+
+def continuum(facts: Facts, ctx: Context) -> tuple[ContinuumStep, ...]:
+    client = entry_client(facts, ctx)
+    if client is not None:
+        tcp = ContinuumStep("None (TCP)", "the client really was at the recorded IP", StepStatus.RAN,
+                            f"the client was at {client.ip} ({client.source})")
+    else:
+        tcp = ContinuumStep("None (TCP)", "the client really was at the recorded IP", StepStatus.RAN,
+                            "no trusted hop records an untrusted client: " + facts.boundary.explanation)
+    steps = [tcp]
+    for name, proves, needs in _STEPS:
+        done = facts.steps.get(name)
+        if done is not None:
+            steps.append(done)
+            continue
+        why = "not run (offline)" if needs == "DNS" and ctx.offline else f"not run ({needs})"
+        steps.append(ContinuumStep(name, proves, StepStatus.NOT_RUN, why))
+    steps.extend(ContinuumStep(n, p, StepStatus.NEVER, why) for n, p, why in _NEVER)
+    return tuple(steps)

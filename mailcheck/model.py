@@ -1,0 +1,127 @@
+"""Value types shared by every stage: labels, findings, hops and the report. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+
+class Label(str, Enum):
+    """The one verdict every field gets (DESIGN §2)."""
+
+    VALIDATED = "validated"
+    FORGED = "forged"
+    UNVERIFIABLE = "unverifiable"
+
+
+class Basis(str, Enum):
+    """How a label was reached; tells "nothing can check this" apart from "the check failed"."""
+
+    CHECKED = "checked"  # a check ran and decided (validated or forged)
+    UNDECIDED = "undecided"  # a check ran but could not decide (DNS failure, no key, softfail…)
+    NOT_RUN = "not-run"  # a check exists but was not run (offline, opt-in probe not asked for)
+    UNCHECKABLE = "uncheckable"  # no machine can check this (display name, body claims)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One field of the message with its label and the evidence a reader can verify."""
+
+    name: str  # stable field name: "from", "received[0]", "header:X-Spam[0]", "url[2]"
+    value: str  # the claim as found in the message (untrusted text)
+    label: Label
+    evidence: tuple[str, ...]  # plain sentences; each one verifiable by the reader
+    check: str  # id of the check that produced the finding
+    basis: Basis = Basis.CHECKED
+
+    def __post_init__(self) -> None:
+        # A forged label without evidence would be an accusation nobody can verify.
+        if not self.evidence:
+            raise ValueError(f"finding {self.name!r} has no evidence")
+        if self.label is not Label.UNVERIFIABLE and self.basis is not Basis.CHECKED:
+            raise ValueError(f"finding {self.name!r}: {self.label.value} needs basis 'checked'")
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One Received header, parsed. Every part is None when the header does not record it."""
+
+    raw: str  # the header value, unfolded, exactly as written
+    ip: str | None = None  # client IP the receiving server recorded (normalised text form)
+    rdns: str | None = None  # client's reverse-DNS name as recorded by the receiver
+    helo: str | None = None  # name the client gave in HELO/EHLO
+    by: str | None = None  # the receiving server's name
+    id: str | None = None
+    ident: str | None = None  # RFC 1413 ident / "from user@localhost" style submitter
+    envelope_from: str | None = None
+    for_: str | None = None  # the "for <addr>" clause
+    protocol: str | None = None  # the "with" value (SMTP, ESMTPS, LMTP, IMAP, local…)
+    auth: str | None = None  # how the client authenticated, if recorded (ESMTPA, "authenticated sender"…)
+    timestamp: datetime | None = None  # timezone-aware when parseable
+    timestamp_text: str | None = None  # the date text after the last ';'
+    relay: bool = True  # False for local delivery, LMTP, fetchmail, scanner hand-offs, qmail "invoked"
+    problems: tuple[str, ...] = ()  # things no MTA writes / impossible values found while parsing
+
+
+@dataclass(frozen=True)
+class HopView:
+    """A hop as placed in this message's chain: its trust and the delay to the next newer hop."""
+
+    index: int  # 0 = newest (topmost Received)
+    hop: Hop
+    trusted: bool
+    entry: bool  # the first trusted hop whose client is untrusted (DESIGN §3)
+    delay_seconds: float | None  # newer hop's time minus this hop's; signed, negative stays negative
+    why: str  # why this hop is (not) trusted
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """Where trust ends in the Received chain and why."""
+
+    trusted_count: int  # hops 0..trusted_count-1 are trusted
+    entry_index: int | None  # index of the entry hop, None when no hop records an untrusted client
+    explanation: str
+
+
+class StepStatus(str, Enum):
+    RAN = "ran"
+    NOT_RUN = "not-run"  # could run, but was not asked to (offline / opt-in)
+    NEVER = "never"  # mailcheck never performs it (C/R, IM2000, POP/IMAP): explained only
+
+
+@dataclass(frozen=True)
+class ContinuumStep:
+    """One step of the essay's validation continuum and whether this analysis took it."""
+
+    name: str
+    proves: str
+    status: StepStatus
+    outcome: str  # one line: what it found, or why it did not run
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything mailcheck concluded about one message."""
+
+    source: str
+    verdict: Label
+    verdict_reason: str
+    fields: tuple[Finding, ...]
+    hops: tuple[HopView, ...]
+    boundary: Boundary
+    continuum: tuple[ContinuumStep, ...]
+    errors: tuple[str, ...] = field(default=())  # checks that crashed, input problems
+
+
+def decide_verdict(fields: tuple[Finding, ...]) -> tuple[Label, str]:
+    """DESIGN §2: forged if any field is; validated if the sender identity is; else unverifiable."""
+    forged = [f.name for f in fields if f.label is Label.FORGED]
+    if forged:
+        return Label.FORGED, "forged: " + ", ".join(forged)
+    sender_fields = ("from", "envelope-sender")
+    validated = [f.name for f in fields if f.name in sender_fields and f.label is Label.VALIDATED]
+    if validated:
+        return Label.VALIDATED, "sender identity validated: " + ", ".join(validated)
+    return Label.UNVERIFIABLE, "nothing forged, and neither From nor the envelope sender could be validated"

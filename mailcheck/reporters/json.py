@@ -1,0 +1,74 @@
+"""Report → JSON: a documented, versioned object (schema "mailcheck/report/1", see README)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import HopView, Report
+
+SCHEMA = "mailcheck/report/1"
+
+
+def _hop(view: HopView) -> dict[str, Any]:
+    hop = view.hop
+    return {
+        "index": view.index,
+        "ip": hop.ip,
+        "rdns": hop.rdns,
+        "helo": hop.helo,
+        "by": hop.by,
+        "id": hop.id,
+        "ident": hop.ident,
+        "envelope_from": hop.envelope_from,
+        "for": hop.for_,
+        "protocol": hop.protocol,
+        "auth": hop.auth,
+        "timestamp": hop.timestamp.isoformat() if hop.timestamp else None,
+        "relay": hop.relay,
+        "raw": hop.raw,
+        "trusted": view.trusted,
+        "entry": view.entry,
+        "delay_seconds": view.delay_seconds,
+        "problems": list(hop.problems),
+        "why": view.why,
+    }
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "source": report.source,
+        "verdict": report.verdict.value,
+        "verdict_reason": report.verdict_reason,
+        "fields": [
+            {
+                "name": f.name,
+                "value": f.value,
+                "label": f.label.value,
+                "basis": f.basis.value,
+                "check": f.check,
+                "evidence": list(f.evidence),
+            }
+            for f in report.fields
+        ],
+        "hops": [_hop(h) for h in report.hops],
+        "boundary": {
+            "trusted_count": report.boundary.trusted_count,
+            "entry_index": report.boundary.entry_index,
+            "explanation": report.boundary.explanation,
+        },
+        "continuum": [
+            {"name": s.name, "proves": s.proves, "status": s.status.value, "outcome": s.outcome}
+            for s in report.continuum
+        ],
+        "errors": list(report.errors),
+    }
+
+
+def render(report: Report, extra: dict[str, Any] | None = None, indent: int | None = 2) -> str:
+    """ensure_ascii keeps every byte of untrusted text exact yet unable to drive a terminal."""
+    data = report_dict(report)
+    if extra:
+        data.update(extra)
+    return json.dumps(data, ensure_ascii=True, indent=indent)

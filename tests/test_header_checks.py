@@ -1,0 +1,109 @@
+"""The offline header checks: Date, display name, From, Sender/Reply-To, Message-ID, Subject,
+verdict headers and body claims — through analyze(), as a user sees them."""
+
+from __future__ import annotations
+
+from support.messages import build, field, run
+
+from mailcheck.model import Basis, Label
+
+BASE = "From: Alice <alice@example.com>\nTo: bob@example.org\nSubject: hi\nMessage-ID: <1@example.com>\n"
+
+
+def test_date_after_receipt_beyond_skew_is_forged() -> None:
+    report = run(build(BASE + "Date: Wed, 18 Nov 2026 13:00:00 +0000\n"))
+    date = field(report, "date")
+    assert date.label is Label.FORGED
+    assert any("+1h00m after your servers received it" in e for e in date.evidence)
+    assert any("600 s" in e for e in date.evidence)
+
+
+def test_date_within_skew_and_before_receipt_is_unverifiable() -> None:
+    for when in ("Wed, 18 Nov 2026 12:05:00 +0000", "Wed, 18 Nov 2026 11:59:00 +0000"):
+        date = field(run(build(BASE + f"Date: {when}\n")), "date")
+        assert date.label is Label.UNVERIFIABLE and date.basis is Basis.UNDECIDED
+
+
+def test_impossible_zone_is_forged_and_missing_date_reported() -> None:
+    assert field(run(build(BASE + "Date: Wed, 18 Nov 2026 11:00:00 -0060\n")), "date").label is Label.FORGED
+    missing = field(run(build(BASE)), "date")
+    assert missing.label is Label.UNVERIFIABLE and "no Date" in missing.evidence[0]
+
+
+def test_display_name_embedding_another_domain_is_forged() -> None:
+    headers = "From: \"service@paypal.com\" <x@attacker.example.net>\nDate: Wed, 18 Nov 2026 11:59:00 +0000\n"
+    name = field(run(build(headers)), "from-display-name")
+    assert name.label is Label.FORGED and "paypal.com" in name.evidence[0]
+    headers = "From: PayPal.com Security <x@attacker.example.net>\n"
+    assert field(run(build(headers)), "from-display-name").label is Label.FORGED
+
+
+def test_plain_or_matching_display_name_is_uncheckable() -> None:
+    for display in ("Bill Gates", "Dr.No Fan Club", "alice@example.com", "Example.com Team"):
+        name = field(run(build(f"From: \"{display}\" <alice@mail.example.com>\n")), "from-display-name")
+        assert name.label is Label.UNVERIFIABLE and name.basis is Basis.UNCHECKABLE, display
+
+
+def test_two_from_fields_with_different_authors_are_forged() -> None:
+    report = run(build("From: a@example.com\nFrom: b@example.net\n"))
+    assert field(report, "from").label is Label.FORGED
+    assert report.verdict is Label.FORGED
+
+
+def test_missing_from_and_offline_from() -> None:
+    assert "no From" in field(run(build("Subject: x\n")), "from").evidence[0]
+    offline = field(run(build(BASE)), "from")
+    assert offline.label is Label.UNVERIFIABLE and offline.basis is Basis.NOT_RUN
+
+
+def test_reply_to_other_organisation_is_pointed_out() -> None:
+    reply = field(run(build(BASE + "Reply-To: payments@collector.example.net\n")), "reply-to")
+    assert reply.label is Label.UNVERIFIABLE
+    assert any("example.net" in e and "different organisation" in e for e in reply.evidence)
+
+
+def test_message_id_and_subject_are_uncheckable() -> None:
+    report = run(build(BASE))
+    assert field(report, "message-id").basis is Basis.UNCHECKABLE
+    assert field(report, "subject").value == "hi"
+    bad = field(run(build("Message-ID: no-angle-brackets\n")), "message-id")
+    assert any("<left@right>" in e for e in bad.evidence)
+
+
+def test_verdict_header_above_entry_is_ours_below_is_not() -> None:
+    raw = build(BASE + "X-Spam-Flag: NO\n", top="X-Spam-Status: No, score=1.0\n")
+    report = run(raw)
+    assert field(report, "header:X-Spam-Status[0]").label is Label.VALIDATED
+    below = field(report, "header:X-Spam-Flag[0]")
+    assert below.label is Label.UNVERIFIABLE and below.basis is Basis.UNCHECKABLE
+
+
+def test_planted_verdict_headers_impersonating_us_are_forged() -> None:
+    planted = (
+        "Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=example.com\n"
+        "X-Spam-Status: No, score=-9\n"
+        "X-Mailcheck-Verdict: validated\n"
+        "Authentication-Results: upstream.example.net; dkim=pass\n"
+    )
+    report = run(build(BASE + planted, top="X-Spam-Status: Yes, score=12\n"))
+    assert field(report, "header:Authentication-Results[0]").label is Label.FORGED  # names our trusted host
+    assert field(report, "header:X-Spam-Status[1]").label is Label.FORGED  # we add X-Spam-Status ourselves
+    assert field(report, "header:X-Mailcheck-Verdict[0]").label is Label.FORGED
+    assert field(report, "header:Authentication-Results[1]").label is Label.UNVERIFIABLE  # someone else's
+    with_id = run(build(BASE + "Authentication-Results: corp-auth; dmarc=pass\n"), authserv_ids=("corp-auth",))
+    assert field(with_id, "header:Authentication-Results[0]").label is Label.FORGED
+
+
+def test_return_path_below_received_is_not_the_envelope() -> None:
+    report = run(build(BASE + "Return-Path: <ceo@example.com>\n"))
+    rp = field(report, "header:Return-Path[0]")
+    assert rp.label is Label.UNVERIFIABLE
+    assert "below a Received line" in rp.evidence[0]
+
+
+def test_body_claims_are_one_uncheckable_field() -> None:
+    body = 'As seen on TV! "This product changed my life completely, honestly" Jane Doe, Boston\n'
+    claims = field(run(build(BASE, body=body)), "body-claims")
+    assert claims.label is Label.UNVERIFIABLE and claims.basis is Basis.UNCHECKABLE
+    kinds = " ".join(claims.evidence)
+    assert "endorsement" in kinds and "testimonial" in kinds
