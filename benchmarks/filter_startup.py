@@ -3,9 +3,11 @@
     python3 benchmarks/filter_startup.py [--runs N] [--message FILE]
 
 Uses hyperfine when it is installed, else a timing loop. Every command is run with the real interpreter
-(sys.executable), not a pyenv/virtualenv shim, so the numbers are the interpreter's and ours. Prints the
-mean wall time of each command and the ratio to the bare interpreter, and the modules the offline filter
-imports that it should not (rich, dnspython, pyspf, dkimpy, click).
+(sys.executable), not a pyenv/virtualenv shim, so the numbers are the interpreter's and ours. Also runs
+the filter with the DNS checks against a DNS server on 127.0.0.1 (tests/support/dns_server.py) that
+answers for the sample's domains. Prints the mean wall time of each command and the ratio to the bare
+interpreter, and the modules the offline filter imports that it should not (rich, dnspython, pyspf,
+dkimpy, click).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("rich", "dns.resolver", "spf", "dkim", "click", "publicsuffixlist", "nacl")
@@ -28,13 +31,36 @@ FALLBACK = (b"Received: from a.example.net (a.example.net [192.0.2.1])\n\tby mx.
             b"Subject: hello\nDate: Wed, 18 Nov 2026 11:59:58 +0000\nMessage-ID: <1@example.net>\n\nHi.\n")
 
 
-def commands(message: Path) -> dict[str, list[str]]:
+# The domains of samples/clean.eml, as their owners would publish them.
+ZONE = {
+    "example.com": {"MX": ["10 mail.example.com"], "TXT": ["v=spf1 ip4:192.0.2.25 -all"]},
+    "mail.example.com": {"A": ["192.0.2.25"]},
+    "25.2.0.192.in-addr.arpa": {"PTR": ["mail.example.com."]},
+    "_dmarc.example.com": {"TXT": ["v=DMARC1; p=reject"]},
+    "example.org": {"MX": ["10 mx.example.org"]},
+    "mx.example.org": {"A": ["198.51.100.1"]},
+}
+
+
+def commands(resolver: str | None) -> dict[str, list[str]]:
     script = Path(sys.executable).with_name("mailcheck")
     cmds = {"python -c pass": [sys.executable, "-c", "pass"]}
     if script.exists():
         cmds["mailcheck filter --offline"] = [str(script), "filter", "--offline"]
     cmds["python -m mailcheck filter --offline"] = [sys.executable, "-m", "mailcheck", "filter", "--offline"]
+    if resolver is not None and script.exists():
+        cmds["mailcheck filter (DNS on 127.0.0.1)"] = [str(script), "filter", "--resolver", resolver]
     return cmds
+
+
+def start_dns() -> Any:
+    """The project's loopback DNS server, or None when the test support code is not there."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from support.dns_server import DnsServer, Zone
+    except ImportError:
+        return None
+    return DnsServer(Zone(ZONE)).start()
 
 
 PYCACHE = tempfile.mkdtemp(prefix="mailcheck-pycache-")
@@ -102,18 +128,23 @@ def main() -> None:
     with tempfile.NamedTemporaryFile(suffix=".eml", delete=False) as tmp:
         tmp.write(message.read_bytes() if message.exists() else FALLBACK)
     sample = Path(tmp.name)
+    server = start_dns()
     try:
-        cmds = commands(sample)
+        cmds = commands(server.resolver if server is not None else None)
         tool = "hyperfine" if shutil.which("hyperfine") and not args.loop else "loop"
         means = (with_hyperfine if tool == "hyperfine" else with_loop)(cmds, sample, args.runs)
         heavy = heavy_imports(sample)
     finally:
         sample.unlink()
         shutil.rmtree(PYCACHE, ignore_errors=True)
+        if server is not None:
+            server.stop()
     base = means["python -c pass"]
-    print(f"filter start-up, {args.runs} runs each ({tool}), message {message.name if message.exists() else '(built in)'}")
+    shown = message.name if message.exists() else "(built in)"
+    print(f"filter start-up, {args.runs} runs each ({tool}), message {shown}")
     for name, mean in means.items():
-        print(f"  {name:40s} {mean * 1000:7.1f} ms   {mean / base:4.2f}x   (+{(mean - base) * 1000:.1f} ms)")
+        extra = (mean - base) * 1000
+        print(f"  {name:40s} {mean * 1000:7.1f} ms   {mean / base:4.2f}x   (+{extra:.1f} ms)")
     print("  heavy modules imported offline:", ", ".join(heavy) or "none")
 
 

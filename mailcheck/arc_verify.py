@@ -189,7 +189,7 @@ def _explain_failure(arc: dkim.ARC, results: list[dict[str, object]], reason: st
                      keys: _KeyCache) -> tuple[ArcOutcome, str]:
     """cv=fail: a signature that truly fails with a usable key is forged; one we could not check is not."""
     if len(results) < instances:  # dkimpy stopped on a syntax or structure problem
-        if "algorithm" in reason:
+        if "algorithm" in reason:  # dkimpy's ValidationError: "unknown signature algorithm: …"
             return ArcOutcome.UNSUPPORTED, f"{reason} (RFC 8617 §4.1.3 allows only rsa-sha256)"
         return ArcOutcome.STRUCTURE, f"the ARC chain is malformed: {reason}"
     failed: list[tuple[int, bytes]] = []  # (instance, header name) of each signature that did not verify

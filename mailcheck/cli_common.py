@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .options import Settings, SettingsError, apply_config, load_config, parse_now
+from .options import Settings, SettingsError, settings_from_params
 
 EXIT_CLEAN, EXIT_FORGED, EXIT_USAGE = 0, 1, 2
 
@@ -63,29 +63,10 @@ def analysis_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def settings_from(params: dict[str, Any]) -> Settings:
     """Click parameters (+ config file) → Settings; raises click.UsageError for bad values."""
-    settings = Settings()
     try:
-        apply_config(settings, load_config(params.pop("config_path", None)))
-        settings.trusted += params.pop("trusted", ())
-        settings.authserv_ids += params.pop("authserv_ids", ())
-        settings.resolvers += params.pop("resolvers", ())
-        settings.probes += params.pop("probes", ())
-        now_text = params.pop("now_text", None)
-        if now_text:
-            settings.now = parse_now(now_text)
-        for key in ("timeout", "budget", "skew", "helo", "probe_limit"):
-            value = params.pop(key, None)
-            if value is not None:
-                setattr(settings, key, value)
-        for key in ("offline", "resolve_urls", "debug", "probe_private"):
-            if params.pop(key, False):
-                setattr(settings, key, True)
-        settings.dns_record = params.pop("dns_record", None)
-        settings.dns_replay = params.pop("dns_replay", None)
-        settings.smtp_port = params.pop("smtp_port", 25)
+        return settings_from_params(params)
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from exc
-    return settings
 
 
 class InputError(click.ClickException):

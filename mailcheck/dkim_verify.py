@@ -186,7 +186,8 @@ def verify_all(message: Message, dns: DnsClient, now: datetime | None = None) ->
     count = len(message.index_of("DKIM-Signature"))
     if not count:
         return ()
-    clock = int((now or datetime.now(UTC)).timestamp())
+    moment = now or datetime.now(UTC)
+    clock = int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())  # naive means UTC
     try:
         signer = dkim.DKIM(signed_bytes(message), logger=_LOG, minkey=0)  # RFC 8301 is applied here
     except dkim.DKIMException as exc:

@@ -21,12 +21,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from .dkim_verify import DkimResult
 from .dns import DnsAnswer, DnsClient, DnsStatus
 from .domains import domain_of, registrable_domain
 from .model import Basis, Label
 from .spf import SpfResult
+
+if TYPE_CHECKING:
+    from .dkim_verify import DkimResult
 
 POLICIES = ("none", "quarantine", "reject")  # weakest first
 _VERSION = re.compile(r"^\s*v\s*=\s*DMARC1\s*(;|$)")

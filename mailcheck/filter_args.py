@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .options import Settings, SettingsError, apply_config, load_config, parse_now
+from .options import Settings, SettingsError, settings_from_params
 
 # option → (click parameter name, kind). Kinds: flag, list (repeatable), str, float, int, path,
 # existing-path (click.Path(exists=True)), probe (click.Choice of the probes).
@@ -30,6 +30,8 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "--probe": ("probes", "probe"),
     "--helo": ("helo", "str"),
     "--smtp-port": ("smtp_port", "int"),
+    "--probe-limit": ("probe_limit", "int"),
+    "--probe-private": ("probe_private", "flag"),
     "--config": ("config_path", "path"),
     "--debug": ("debug", "flag"),
 }
@@ -79,29 +81,6 @@ def fast_params(argv: list[str]) -> dict[str, Any] | None:
         else:
             params[dest] = value
     return params
-
-
-def settings_from_params(params: dict[str, Any]) -> Settings:
-    """Parameters (+ the config file) → Settings; raises SettingsError. The same rules as
-    cli_common.settings_from, which can delegate here (it only adds click's UsageError)."""
-    settings = Settings()
-    apply_config(settings, load_config(params.get("config_path")))
-    settings.trusted += params.get("trusted", ())
-    settings.authserv_ids += params.get("authserv_ids", ())
-    settings.resolvers += params.get("resolvers", ())
-    settings.probes += params.get("probes", ())
-    if params.get("now_text"):
-        settings.now = parse_now(params["now_text"])
-    for key in ("timeout", "budget", "skew", "helo"):
-        if params.get(key) is not None:
-            setattr(settings, key, params[key])
-    for key in ("offline", "resolve_urls", "debug"):
-        if params.get(key):
-            setattr(settings, key, True)
-    settings.dns_record = params.get("dns_record")
-    settings.dns_replay = params.get("dns_replay")
-    settings.smtp_port = params.get("smtp_port", 25)
-    return settings
 
 
 def fast_settings(argv: list[str]) -> tuple[Settings | None, str | None] | None:

@@ -14,7 +14,6 @@ import faulthandler
 import os
 import signal
 import sys
-import time
 from collections.abc import Callable, Mapping
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -89,7 +88,8 @@ def analysed_output(raw: bytes, analyse: Analyse, budget: float | None,
         finally:
             if timed:
                 signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, previous)
+                # None: the old handler was not set from Python; the default is what it was.
+                signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
         fields = report_fields(report, authserv_ids[0] if authserv_ids else None)
         return compose(raw, fields, authserv_ids, written_by_us(raw, report.boundary))
     except BudgetExceeded:
@@ -110,12 +110,16 @@ def _logger(debug: bool) -> Callable[[str], None]:
     def log(text: str) -> None:
         from .sanitize import safe_text
 
-        # stderr ends up in procmail's LOGFILE / Postfix's log: one sanitised line each.
-        print(f"mailcheck filter: {safe_text(text, 300)}", file=sys.stderr)
-        if debug:
-            import traceback
+        # stderr ends up in procmail's LOGFILE / Postfix's log: one sanitised line each. A log that
+        # cannot be written must not cost the mail.
+        try:
+            print(f"mailcheck filter: {safe_text(text, 300)}", file=sys.stderr, flush=True)
+            if debug:
+                import traceback
 
-            traceback.print_exc(file=sys.stderr)
+                traceback.print_exc(file=sys.stderr)
+        except (OSError, ValueError):
+            pass
 
     return log
 
@@ -124,17 +128,16 @@ def run(settings: Settings | None, problem: str | None = None, env: Mapping[str,
         stdin_fd: int = 0, stdout_fd: int = 1) -> int:
     """One filter run. settings is None when the options could not be parsed (problem says why):
     the message is then passed on with the verdict `error`."""
-    started = time.monotonic()
     budget = settings.budget if settings is not None else None
     faulthandler.dump_traceback_later((budget or 10.0) + HARD_STOP_GRACE, exit=True)
     try:
-        return _run(settings, problem, os.environ if env is None else env, stdin_fd, stdout_fd, started)
+        return _run(settings, problem, os.environ if env is None else env, stdin_fd, stdout_fd)
     finally:
         faulthandler.cancel_dump_traceback_later()
 
 
 def _run(settings: Settings | None, problem: str | None, env: Mapping[str, str],
-         stdin_fd: int, stdout_fd: int, started: float) -> int:
+         stdin_fd: int, stdout_fd: int) -> int:
     log = _logger(settings.debug if settings is not None else False)
     raw, read_problem = read_all(stdin_fd)
     ids = tuple(settings.authserv_ids) if settings is not None else ()
@@ -146,15 +149,14 @@ def _run(settings: Settings | None, problem: str | None, env: Mapping[str, str],
         log(problem or "unusable options")
         out = error_output(raw, f"usage error: {problem or 'unusable options'}")
     else:
-        out = _analyse(raw, settings, env, started, log)
+        out = _analyse(raw, settings, env, log)
     if not write_all(stdout_fd, out):
         log("stdout was closed before the message was written; the caller keeps its copy")
         return EX_IOERR
     return status
 
 
-def _analyse(raw: bytes, settings: Settings, env: Mapping[str, str], started: float,
-             log: Callable[[str], None]) -> bytes:
+def _analyse(raw: bytes, settings: Settings, env: Mapping[str, str], log: Callable[[str], None]) -> bytes:
     ids = tuple(settings.authserv_ids)
     why = unusable(raw)
     if why is not None:  # nothing to analyse: do not even build the DNS client
@@ -173,8 +175,6 @@ def _analyse(raw: bytes, settings: Settings, env: Mapping[str, str], started: fl
         from .dns import close_dns, message_budget
         from .options import build_context, mta_from_environment
 
-        # The clock runs from the start: imports and DNS set-up count against the budget too.
-        budget = max(settings.budget - (time.monotonic() - started), 1e-6)
         ctx = build_context(replace(settings, budget=settings.budget * DNS_SHARE),
                             mta_from_environment(dict(env)))
     except Exception as exc:
@@ -186,7 +186,7 @@ def _analyse(raw: bytes, settings: Settings, env: Mapping[str, str], started: fl
             return analyze(data, ctx, source="<stdin>")
 
     try:
-        return analysed_output(raw, analyse, budget, ids, log)
+        return analysed_output(raw, analyse, settings.budget, ids, log)
     finally:
         try:
             close_dns(ctx.dns)

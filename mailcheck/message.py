@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message as EmailMessage
-from email.policy import compat32
 from functools import cached_property
 
 _HEADER_NAME = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:")
@@ -133,8 +132,9 @@ class Message:
 
     @cached_property
     def parsed(self) -> EmailMessage:
-        """The stdlib's parse (compat32: several times faster than policy.default)."""
-        return message_from_bytes(self.raw, policy=compat32)
+        """The stdlib's parse with its default compat32 policy: several times faster than policy.default
+        (and importing email.policy alone costs ~3 ms of start-up)."""
+        return message_from_bytes(self.raw)
 
     @cached_property
     def text_parts(self) -> tuple[TextPart, ...]:
@@ -168,7 +168,7 @@ def _decode_payload(payload: bytes, charset: str | None) -> str:
             continue
         try:
             return payload.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # unknown codec, undecodable bytes, a NUL in the charset name
             continue
     return payload.decode("latin-1")
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +60,8 @@ def load_config(path: Path | None) -> dict[str, Any]:
         if explicit:
             raise SettingsError(f"config file {candidate} does not exist")
         return {}
+    import tomllib  # start-up: only a run that reads a config file pays for the TOML parser
+
     try:
         return tomllib.loads(candidate.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -96,7 +96,32 @@ def mta_from_environment(env: dict[str, str]) -> MtaEvidence | None:
     return MtaEvidence(env.get("CLIENT_ADDRESS") or None, env.get("CLIENT_HELO") or None, env.get("SENDER"))
 
 
+def settings_from_params(params: dict[str, Any]) -> Settings:
+    """Command-line parameters (+ the config file) → Settings; raises SettingsError. The one set of
+    rules for both the click commands and the filter's click-free fast path."""
+    settings = Settings()
+    apply_config(settings, load_config(params.get("config_path")))
+    settings.trusted += params.get("trusted", ())
+    settings.authserv_ids += params.get("authserv_ids", ())
+    settings.resolvers += params.get("resolvers", ())
+    settings.probes += params.get("probes", ())
+    if params.get("now_text"):
+        settings.now = parse_now(params["now_text"])
+    for key in ("timeout", "budget", "skew", "helo", "probe_limit"):
+        if params.get(key) is not None:
+            setattr(settings, key, params[key])
+    for key in ("offline", "resolve_urls", "debug", "probe_private"):
+        if params.get(key):
+            setattr(settings, key, True)
+    settings.dns_record = params.get("dns_record")
+    settings.dns_replay = params.get("dns_replay")
+    settings.smtp_port = params.get("smtp_port", 25)
+    return settings
+
+
 def build_context(settings: Settings, mta: MtaEvidence | None = None) -> Context:
+    import socket
+
     from .dns import make_dns
 
     dns = make_dns(

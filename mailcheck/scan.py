@@ -14,11 +14,12 @@ Design (measured in benchmarks/run.py):
   `message_timeout` is stopped (SIGALRM) and becomes one too; one that kills its worker process
   (a crash in C code, the kernel's OOM killer) breaks the pool: the pool is restarted and that
   chunk's messages are retried one by one, so only the culprit becomes an error.
-- Workers ignore SIGINT: Ctrl-C reaches the parent, which stops them (abort()).
+- Workers ignore SIGINT: Ctrl-C reaches the parent, which winds them down (abort()).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -83,6 +84,21 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise _Overtime
 
 
+class _Stopped(BaseException):
+    """Raised by SIGUSR1 inside a worker's analysis: the parent is winding down after Ctrl-C."""
+
+
+_stopping = False  # set in a worker by SIGUSR1; its remaining messages are skipped
+_analysing = False  # SIGUSR1 may raise only inside an analysis, never inside the executor's queue code
+
+
+def _on_stop(signum: int, frame: FrameType | None) -> None:
+    global _stopping
+    _stopping = True
+    if _analysing:
+        raise _Stopped
+
+
 def error_record(item: Item, why: str) -> dict[str, Any]:
     """The JSON record of a message that could not be read or analysed (same schema as reports)."""
     from .reporters.json import SCHEMA
@@ -128,7 +144,14 @@ class Analyzer:
         close_dns(self.dns.inner)
 
     def run_chunk(self, items: list[Item]) -> ChunkResult:
-        outcomes = [self.run(item) for item in items]
+        outcomes = []
+        for item in items:
+            if _stopping:
+                break  # the parent discards this chunk: answer at once so the pool can shut down
+            try:
+                outcomes.append(self.run(item))
+            except _Stopped:
+                break
         return ChunkResult(outcomes, self.dns.take_used(), self._dns_counts())
 
     def run(self, item: Item) -> Outcome:
@@ -154,13 +177,16 @@ class Analyzer:
         from .analyze import analyze
         from .dns import message_budget
 
+        global _analysing
         if self._timer:
             assert self.job.message_timeout is not None
             signal.setitimer(signal.ITIMER_REAL, self.job.message_timeout)
         try:
+            _analysing = True
             with message_budget(self.dns):
                 return analyze(data, self.ctx, name)
         finally:
+            _analysing = False
             if self._timer:
                 signal.setitimer(signal.ITIMER_REAL, 0)
 
@@ -203,6 +229,7 @@ def _ignore_sigint() -> None:
 def _init_worker(job: Job, shared: MutableMapping[Key, Any] | None) -> None:
     global _WORKER
     _ignore_sigint()
+    signal.signal(signal.SIGUSR1, _on_stop)
     _WORKER = Analyzer(job, shared)
 
 
@@ -247,6 +274,7 @@ class Scanner:
         self._shared: MutableMapping[Key, Any] | None = None
         self._pool: ProcessPoolExecutor | None = None
         self._local: Analyzer | None = None
+        self._others: set[int] = set()  # child processes that are not ours, left alone by abort()
         if job.settings.dns_record is not None:
             from .dnsrecord import Recorder
 
@@ -282,19 +310,40 @@ class Scanner:
         if self._recorder is not None:
             self._recorder.close()
 
-    def abort(self) -> None:
-        """Ctrl-C: stop every worker now (they ignore SIGINT); keep what was recorded."""
-        for child in multiprocessing.active_children():
-            child.terminate()  # our own pool workers and DNS-cache manager: nothing else is our child
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-        self._manager = None
+    def abort(self, grace: float = 5.0) -> bool:
+        """Ctrl-C: stop now, keeping what was recorded; True when everything wound down cleanly.
+
+        Workers ignore SIGINT. They are sent SIGUSR1, which stops the analysis in progress (and
+        every message after it), so each answers its current chunk at once and the pool shuts down
+        normally. Killing them instead could cut a reply in half and leave the executor's threads
+        waiting forever at exit; that is done only for a worker still busy after `grace` seconds
+        (stuck in C code), and then False tells the caller to exit without waiting for them.
+        """
+        clean = True
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+            workers = [c for c in multiprocessing.active_children()
+                       if c.pid is not None and c.pid not in self._others]
+            for worker in workers:
+                with contextlib.suppress(OSError):
+                    os.kill(worker.pid, signal.SIGUSR1)  # type: ignore[arg-type]
+            waiter = threading.Thread(target=pool.shutdown, kwargs={"wait": True}, daemon=True)
+            waiter.start()
+            waiter.join(grace)
+            if waiter.is_alive():
+                clean = False
+                for worker in workers:
+                    worker.terminate()
+        if self._manager is not None:
+            self._manager.shutdown()
+            self._manager = None
         if self._local is not None:
             self._local.close()
             self._local = None
         if self._recorder is not None:
             self._recorder.close()
+        return clean
 
     # -- internals -------------------------------------------------------------------------------
 
@@ -320,6 +369,8 @@ class Scanner:
             self._manager = SyncManager(ctx=context)
             self._manager.start(_ignore_sigint)  # it must outlive Ctrl-C until abort() ends it
             self._shared = self._manager.dict()
+        # Whatever is our child now (the manager, anything the caller started) is not a pool worker.
+        self._others |= {p.pid for p in multiprocessing.active_children() if p.pid is not None}
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker,
                                          initargs=(self.job, self._shared))
         self.workers_used = self.jobs

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
 
+    from .scan import Scanner
     from .sources import Item
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a process stopped by Ctrl-C
@@ -40,13 +41,11 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 def _check_readable(path: str) -> None:
     """An unreadable PATH is a usage error (exit 2); an unreadable file inside a folder is not."""
-    if path == "-":
-        return
     try:
         if os.path.isdir(path):
             with os.scandir(path):
                 pass
-        else:
+        elif os.path.isfile(path):  # not "-" or a named pipe: opening one would wait for a writer
             with open(path, "rb"):
                 pass
     except OSError as exc:
@@ -148,7 +147,7 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, j
     sys.exit(_run(scanner, paths, out, show_progress, summary_console))
 
 
-def _run(scanner: Any, paths: tuple[str, ...], out: TextIO | None, show_progress: bool,
+def _run(scanner: Scanner, paths: tuple[str, ...], out: TextIO | None, show_progress: bool,
          summary_console: Console) -> int:
     from contextlib import nullcontext
 
@@ -161,6 +160,7 @@ def _run(scanner: Any, paths: tuple[str, ...], out: TextIO | None, show_progress
     if show_progress:
         progress, task = _progress(_console(sys.stderr), total_bytes(paths))
     interrupted = False
+    clean = True
     try:
         with progress if progress is not None else nullcontext():
             pending = 0
@@ -176,12 +176,15 @@ def _run(scanner: Any, paths: tuple[str, ...], out: TextIO | None, show_progress
         scanner.close()
     except KeyboardInterrupt:
         interrupted = True
-        scanner.abort()
+        clean = scanner.abort()
     except BrokenPipeError:
         scanner.abort()
         # The reader is gone: nothing more can be written to stdout, not even at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except BaseException:
+        scanner.abort()  # --debug re-raising a check's exception, or a bug: no worker left behind
+        raise
     finally:
         if out is not None and out is not sys.stdout:
             out.close()
@@ -190,5 +193,10 @@ def _run(scanner: Any, paths: tuple[str, ...], out: TextIO | None, show_progress
     tally.finish(interrupted)
     print_summary(tally, summary_console, scanner.dns_counts)
     if interrupted:
+        if not clean:
+            # A worker had to be killed: the executor's threads may wait for it forever at exit.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
         return EXIT_INTERRUPTED
     return EXIT_FORGED if tally.any_forged else EXIT_CLEAN

@@ -165,17 +165,19 @@ def _mbox_items(source: str, path: str, first: bytes, rest: Iterable[bytes], num
     """Messages of an mbox stream whose first line is `first`. One message of several is named
     "name#N"; a file holding a single message is named by its path and keeps all its bytes."""
     pending: Piece | None = None  # held back one step to know whether it is the only one
-    count = 0
+    count = consumed = 0
     try:
         for piece in split_mbox(chain([first], rest)):
             if pending is not None:
                 yield _mbox_item(source, path, f"{name}#{count - 1}", pending, numbering)
             pending = piece
             count += 1
+            consumed += piece.size
     except OSError as exc:
         if pending is not None:
             yield _mbox_item(source, path, f"{name}#{count - 1}", pending, numbering)
-        yield Item(source, numbering.take(), path, -1, f"{name}#{count}",
+        # The offset is where reading stopped being possible (the end of the last whole message).
+        yield Item(source, numbering.take(), path, consumed, f"{name}#{count}",
                    error=f"{_read_error(exc)} (after {count} messages)")
         return
     if pending is None:

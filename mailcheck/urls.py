@@ -8,14 +8,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin
 
-if TYPE_CHECKING:
-    from publicsuffixlist import PublicSuffixList
+from .domains import public_suffix_list
 
+if TYPE_CHECKING:
     from .message import TextPart
 
 LINK_CAP = 200  # links listed per message; more is a newsletter or a flood, not more evidence
@@ -72,20 +71,12 @@ class LinkScan:
 # -- public suffix list ------------------------------------------------------------------------------
 
 
-@cache
-def _psl() -> PublicSuffixList:
-    # Loading the bundled list takes ~30 ms: once per process, and only when a link needs it.
-    from publicsuffixlist import PublicSuffixList
-
-    return PublicSuffixList()
-
-
 def registrable_domain(host_ascii: str) -> str:
     """The registrable domain (public suffix + one label) of an ASCII host; IPs and bare suffixes as-is."""
     host = host_ascii.rstrip(".").lower()
     if not host or _is_ip_text(host):
         return host
-    found = _psl().privatesuffix(host)
+    found = public_suffix_list().privatesuffix(host)
     return found if isinstance(found, str) else host
 
 
@@ -99,7 +90,7 @@ def _known_suffix(host_ascii: str) -> bool:
     host = host_ascii.rstrip(".").lower()
     if "." in host and host.rsplit(".", 1)[1] in _SPECIAL_USE:
         return True
-    return _psl().privatesuffix(host, accept_unknown=False) is not None
+    return public_suffix_list().privatesuffix(host, accept_unknown=False) is not None
 
 
 # -- splitting a URL ---------------------------------------------------------------------------------

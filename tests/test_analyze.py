@@ -62,3 +62,11 @@ def test_a_failing_chain_parse_still_yields_a_report(monkeypatch: pytest.MonkeyP
 def test_bad_input_never_raises(raw: bytes) -> None:
     report = analyze(raw, Context())
     assert report.fields
+
+
+def test_charset_names_that_are_not_codecs() -> None:
+    for charset in (b"x-unknown", b"utf\x00-8", b"utf-8\xff"):
+        raw = b"From: a@example.com\nContent-Type: text/plain; charset=" + charset + b"\n\nhttp://www.example.com/\n"
+        report = analyze(raw, Context())
+        assert not [e for e in report.errors if "crashed" in e], report.errors
+        assert any(f.name == "url[0]" for f in report.fields)

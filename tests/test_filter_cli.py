@@ -123,3 +123,28 @@ def test_closed_stdout_exits_non_zero() -> None:
     assert proc.wait(timeout=60) == 74
     assert b"stdout was closed" in proc.stderr.read()
     proc.stderr.close()
+
+
+STUCK = """
+import hashlib, sys
+import mailcheck.analyze
+import mailcheck.filter_run as filter_run
+from mailcheck.options import Settings
+
+def stuck(raw, ctx, source="-"):
+    hashlib.pbkdf2_hmac("sha256", b"x", b"y", 10**9)  # minutes inside OpenSSL: no signal handler runs
+
+mailcheck.analyze.analyze = stuck
+filter_run.HARD_STOP_GRACE = 0.5
+sys.exit(filter_run.run(Settings(offline=True, budget=0.2)))
+"""
+
+
+def test_analysis_stuck_in_c_code_is_ended_without_output() -> None:
+    # The alarm's Python handler cannot interrupt C code; faulthandler's own thread ends the process
+    # (status 1, nothing written), and procmail's `w` flag keeps the original message.
+    done = subprocess.run([filter_command()[0], "-c", STUCK], input=MSG, capture_output=True,
+                          env=child_env(), timeout=60, check=False)
+    assert done.returncode == 1
+    assert done.stdout == b""
+    assert b"Timeout" in done.stderr

@@ -132,18 +132,19 @@ def test_error_reason_is_sanitised() -> None:
 
 
 def test_authentication_results_parse_back() -> None:
-    rep = report(finding("spf", Label.VALIDATED), finding("dkim[0]", Label.FORGED),
-                 finding("dkim[1]", Label.VALIDATED), finding("dkim[2]"), finding("dmarc"),
-                 finding("from", Label.VALIDATED), finding("arc", Label.FORGED))
+    rep = report(finding("envelope-sender", Label.VALIDATED), finding("dkim[0]", Label.FORGED),
+                 finding("dkim[1]", Label.VALIDATED), finding("dkim[2]"), finding("client-helo", Label.VALIDATED),
+                 finding("from", Label.VALIDATED), finding("arc", Label.FORGED), finding("date", Label.FORGED))
     field = authres_field(rep, "mx.example.org")
     parsed = authres.AuthenticationResultsHeader.parse(unfold(field))
     assert parsed.authserv_id == "mx.example.org"
     assert [(r.method, r.result) for r in parsed.results] == [
-        ("spf", "pass"), ("dkim", "fail"), ("dkim", "pass"), ("arc", "fail")]
+        ("spf", "pass"), ("dkim", "fail"), ("dkim", "pass"), ("dmarc", "pass"), ("arc", "fail")]
+    assert "dkim=fail (dkim[0]);" in unfold(field)
 
 
 def test_authentication_results_without_decided_methods_say_none() -> None:
-    field = authres_field(report(finding("spf"), finding("from", Label.VALIDATED)), "MX.Example.org")
+    field = authres_field(report(finding("envelope-sender"), finding("subject", Label.VALIDATED)), "MX.Example.org")
     assert field == "Authentication-Results: MX.Example.org; none"
     assert authres.AuthenticationResultsHeader.parse(field).results == []
 

@@ -162,30 +162,35 @@ def test_stdin_mbox(tmp_path: Path) -> None:
     assert [r["position"]["source"] for r in found] == ["<stdin>"] * 3
 
 
-def test_ctrl_c_stops_workers_and_prints_a_partial_summary(tmp_path: Path) -> None:
+@pytest.mark.parametrize("after_bytes", [1, 20_000, 400_000])  # while the pool starts, early, midway
+def test_ctrl_c_stops_workers_and_prints_a_partial_summary(tmp_path: Path, after_bytes: int) -> None:
     archive = write(tmp_path / "big.mbox", mbox([mbox_entry(message(n, "Hello.\n" * 200)) for n in range(6000)]))
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "mailcheck", "scan", "--offline", "--jobs", "2",
                              "--output", str(out), str(archive)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+                            stderr=subprocess.PIPE, env=env, cwd=tmp_path, preexec_fn=_default_sigint)
     deadline = time.monotonic() + 60
-    while (not out.exists() or out.stat().st_size < 10_000) and time.monotonic() < deadline:
+    while (not out.exists() or out.stat().st_size < after_bytes) and time.monotonic() < deadline:
         time.sleep(0.05)
     descendants = _descendants(proc.pid)
-    assert len(descendants) >= 3  # the forkserver and two workers
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stderr.decode()
     text = stdout.decode()
     assert "interrupted after" in text and "Interrupted (Ctrl-C)" in text
     assert "Traceback" not in stderr.decode()
-    written = len(out.read_text().splitlines())
-    assert 0 < written < 6000
+    assert len(out.read_text().splitlines()) < 6000
     deadline = time.monotonic() + 10
     while any(_alive(pid) for pid in descendants) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_alive(pid) for pid in descendants)
+
+
+def _default_sigint() -> None:
+    # A test runner started in the background inherits SIGINT ignored (shells do that for `cmd &`),
+    # and Python keeps an ignored SIGINT ignored: give the scan the terminal's default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _descendants(pid: int) -> list[int]:

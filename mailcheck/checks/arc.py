@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..arc_verify import ArcResult, verify_chain
-from ..model import Finding
+from ..model import Basis, Finding, Label
 
 if TYPE_CHECKING:
     from ..analyze import Context, Facts
+    from ..arc_verify import ArcResult
 
 ID = "arc"
 SUMMARY = "the ARC chain of intermediaries' seals, validated with their keys from DNS"
@@ -43,6 +43,12 @@ def evidence(result: ArcResult) -> tuple[str, ...]:
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
+    if not any(h.name.lower().startswith("arc-") for h in facts.message.headers):
+        yield Finding("arc", "none", Label.UNVERIFIABLE, ("the message has no ARC header fields",), ID,
+                      Basis.UNDECIDED)
+        return
+    from ..arc_verify import verify_chain  # dkimpy (and dnspython) load only when there is a chain
+
     result = verify_chain(facts.message, ctx.dns)
     facts.results[ID] = result
     yield Finding("arc", result.value(), result.label, evidence(result), ID, result.basis)

@@ -1,6 +1,7 @@
 """dkim[N]: every DKIM-Signature (RFC 6376; rsa-sha256 and ed25519-sha256, RFC 8463), in header order.
 
-Each signature is its own field, dkim[0] being the topmost. The signer's key is fetched from DNS
+Each signature is its own field, dkim[0] being the topmost; a message without any gets the one field
+`dkim` saying so. The signer's key is fetched from DNS
 (<s>._domainkey.<d>) and the body hash and the signature over the signed header fields are checked
 separately, so the report says which part no longer matches.
 
@@ -26,11 +27,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from ..dkim_verify import DkimResult, verify_all
-from ..model import Finding
+from ..model import Basis, Finding, Label
 
 if TYPE_CHECKING:
     from ..analyze import Context, Facts
+    from ..dkim_verify import DkimResult
 
 ID = "dkim"
 SUMMARY = "every DKIM signature, verified with the signer's key from DNS"
@@ -53,6 +54,15 @@ def evidence(result: DkimResult) -> tuple[str, ...]:
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
+    if not facts.message.index_of("DKIM-Signature"):
+        facts.results[ID] = ()
+        # Listed all the same: the reader must see that no signature exists, not wonder if it was checked.
+        yield Finding("dkim", "no DKIM-Signature", Label.UNVERIFIABLE,
+                      ("the message carries no DKIM signature, so no domain vouches for its content",),
+                      ID, Basis.UNDECIDED)
+        return
+    from ..dkim_verify import verify_all  # dkimpy (and dnspython) load only when there is a signature
+
     results = verify_all(facts.message, ctx.dns, ctx.now)
     facts.results[ID] = results
     for result in results:

@@ -139,7 +139,8 @@ def mixed_script_label(host: str) -> tuple[str, list[str]] | None:
 
 
 def _is_shortener(host_ascii: str) -> bool:
-    return host_ascii in SHORTENERS or registrable_domain(host_ascii) in SHORTENERS
+    # A suffix match, not the Public Suffix List: shorteners are registrable domains themselves.
+    return host_ascii in SHORTENERS or any(host_ascii.endswith("." + s) for s in SHORTENERS)
 
 
 def _notes(link: Link) -> list[str]:

@@ -75,6 +75,18 @@ def _impersonation(header: Header, facts: Facts, ctx: Context, names_above: set[
     return None
 
 
+def _receipt_versus_now(header: Header, facts: Facts, ctx: Context) -> tuple[str, ...]:
+    """For our own Authentication-Results: what was recorded at receipt beside today's re-check."""
+    if header.name.lower() != "authentication-results" or ctx.offline:
+        return ()
+    from .. import authresults  # DKIM/DMARC types: only needed when DNS checks ran
+
+    parsed = authresults.parse(header.value)
+    if parsed is None:
+        return ("its syntax is not RFC 8601, so its results cannot be compared with the re-check",)
+    return authresults.compare([parsed], facts.results)
+
+
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     message = facts.message
     limit = ours_limit(facts)
@@ -96,7 +108,8 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
         if position < limit:
             yield Finding(name, header.value, Label.VALIDATED,
                           ("added by your servers after they received the message "
-                           "(it sits above the entry hop's Received line)",), ID)
+                           "(it sits above the entry hop's Received line)",
+                           *_receipt_versus_now(header, facts, ctx)), ID)
             continue
         where = ("no Received line shows your servers handled the message, so nothing marks it as theirs"
                  if first_received is None else

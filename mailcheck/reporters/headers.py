@@ -35,14 +35,20 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._:\[\]-]")
 _TOKEN = re.compile(r"[A-Za-z0-9!#$&'*+.^_`{|}~-]+")
 _PRINTABLE = re.compile(r"[^\x20-\x7e]")
 
-# RFC 8601 §2.7: the registered methods our checks decide, and the field names that carry them.
-# Only the two definite results are written: our "unverifiable" merges several registered results
-# (temperror, permerror, neutral, softfail, none, policy) that the label alone cannot tell apart,
-# and a method that was not run must not be listed (§2.2: report only methods applied).
+# RFC 8601 §2.7: the registered methods, read from the fields whose label is that method's result.
+#   spf   ← envelope-sender: labelled by SPF for MAIL FROM alone (pass validated, fail forged)
+#   dkim  ← dkim[N]: validated when the signature verifies, forged when a hash does not match
+#   dmarc ← from: validated when an aligned identity passes; forged when DMARC fails under an
+#           enforcing policy, or for several From authors (which RFC 7489 §6.6.1 lets receivers fail)
+#   arc   ← arc: the chain's validation (RFC 8617 cv)
+# Only the two definite results are written: our "unverifiable" merges results the label cannot tell
+# apart (temperror, permerror, neutral, softfail, none, policy), and a method not run must not be
+# listed. No unregistered method is invented for the other fields (§2.7.6 wants methods registered;
+# readers ignore unknown ones): X-Mailcheck carries them.
 _METHODS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("spf", re.compile(r"spf(?:\[\d+\])?\Z")),
+    ("spf", re.compile(r"envelope-sender\Z")),
     ("dkim", re.compile(r"dkim\[\d+\]\Z")),
-    ("dmarc", re.compile(r"dmarc\Z")),
+    ("dmarc", re.compile(r"from\Z")),
     ("arc", re.compile(r"arc\Z")),
 )
 _RESULTS = {Label.VALIDATED: "pass", Label.FORGED: "fail"}
@@ -122,7 +128,7 @@ def authres_field(report: Report, authserv_id: str) -> str:
         for f in report.fields:
             result = _RESULTS.get(f.label)
             if result is not None and pattern.match(f.name):
-                results.append(f"{method}={result}")
+                results.append(f"{method}={result} ({f.name})")  # a comment (§2.2) naming our field
     tokens = [f"{check_authserv_id(authserv_id)};"]
     tokens += [r + ";" for r in results[:-1]] + results[-1:] if results else ["none"]
     return fold(AUTHRES_HEADER, tokens)

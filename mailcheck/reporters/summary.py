@@ -107,8 +107,8 @@ def problems_table(tally: Tally) -> Table:
 
 def dns_line(counts: dict[str, int]) -> Text | None:
     asked = counts.get("asked", 0)
-    if not asked:
-        return None
+    if not (counts.get("sent") or counts.get("shared")):
+        return None  # --offline or --dns-replay: no server was asked
     line = Text(f"DNS: {asked:,} questions; {counts.get('shared', 0):,} answered from the run's shared "
                 f"cache (another worker had asked), {counts.get('sent', 0):,} sent to servers", style="dim")
     return line

@@ -201,6 +201,9 @@ class DnsServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving; calling it again (a test, then the fixture) does nothing."""
+        if self._stopping.is_set():
+            return
         self._stopping.set()
         self._wake_w.send(b"x")
         for thread in self._threads:
