@@ -42,14 +42,17 @@ def parse_date(text: str) -> ParsedDate:
         notes.append("two-digit year (obsolete syntax, RFC 5322 §4.3)")
     try:
         naive = datetime(year, month, day, hour, minute, min(second, 59))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # fuzzed dates: 99999999999-digit years
         return ParsedDate(None, f"the date has out-of-range fields ({exc})")
     if offset is None:
         notes.append("no time zone given; read as UTC")
         offset = 0
     elif not zone and not any(z in text.upper().split() for z in _OBSOLETE_ZONES):
         notes.append("time zone not numeric")
-    moment = naive.replace(tzinfo=timezone(timedelta(seconds=offset)))
+    try:
+        moment = naive.replace(tzinfo=timezone(timedelta(seconds=offset)))
+    except (ValueError, OverflowError):
+        return ParsedDate(None, f"the time-zone offset of {offset} s is impossible")
     return ParsedDate(moment, None, tuple(notes))
 
 

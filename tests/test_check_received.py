@@ -194,3 +194,15 @@ def test_few_ham_messages_get_a_forged_hop() -> None:
     assert total > 2000
     # measured: 0.96 % (24 of 2501) — honest senders whose clocks ran over 10 minutes ahead in 2002
     assert forged / total < 0.02
+
+
+def test_a_hop_claiming_the_entry_server_with_another_client_cannot_connect() -> None:
+    from support.messages import build, field, run
+
+    forged_line = ("Received: from 198.51.100.23 (HELO relay.example.net) by mx.example.org with ESMTP id X1;\n"
+                   " Wed, 18 Nov 2026 11:59:00 +0000\n")
+    hop = field(run(build(forged_line + "From: a@example.com\n")), "received[1]")
+    assert hop.label is Label.FORGED
+    assert any("the chain cannot connect" in e and "203.0.113.9" in e for e in hop.evidence)
+    honest = forged_line.replace("mx.example.org", "relay.example.net")
+    assert field(run(build(honest + "From: a@example.com\n")), "received[1]").label is Label.UNVERIFIABLE

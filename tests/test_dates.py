@@ -25,6 +25,8 @@ def test_rfc5322_date() -> None:
         ("Fri, 31 Feb 2006 08:59:19 +0000", "out-of-range"),
         ("yesterday, around noon", "not an RFC 5322"),
         ("", "empty"),
+        ("Wed, 4 Jun 207777777777777777777714 17:50:46 0", "out-of-range"),  # patchwork fuzz corpus
+        (", 11 Sep 2016 23:20407080403080105:04 +0100", "out-of-range"),  # patchwork fuzz corpus
     ],
 )
 def test_impossible_dates(text: str, reason: str) -> None:

@@ -47,8 +47,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..continuum import step
 from ..envelope import address_domain, envelope_sender
-from ..model import Basis, ContinuumStep, Finding, Label, StepStatus
+from ..model import Basis, Finding, Label, StepStatus
 from ..mx import RouteKind
 from ..sanitize import safe_text
 from ..smtp_probe import CalloutAnswer, Outcome, Session, safe_hostname, safe_path
@@ -64,10 +65,6 @@ SERVER_FIELD = "sender-server"
 CALLOUT_FIELD = "sender-callout"
 RESPONSIVE_STEP = "Sender server responsive"
 CALLOUT_STEP = "Sender callout"
-_PROVES = {
-    RESPONSIVE_STEP: "the sender domain's MX answers SMTP; not that the mail came from it",
-    CALLOUT_STEP: "the sender's MX accepts RCPT for that address; not that the mail came from it",
-}
 _NOT_ENOUGH = "this does not show the message came from that domain"
 
 # How each connection outcome reads; every one leaves sender-server unverifiable (DESIGN §2).
@@ -214,10 +211,9 @@ def _not_run(facts: Facts, ctx: Context, sender: str | None, domain: str | None,
     yield _plain(SERVER_FIELD, domain or _shown(sender), why, basis)
     yield _plain(CALLOUT_FIELD, _shown(sender), callout_why or why, basis)
     if callout_why is None:
-        facts.steps[RESPONSIVE_STEP] = ContinuumStep(RESPONSIVE_STEP, _PROVES[RESPONSIVE_STEP],
-                                                     StepStatus.NOT_RUN, why)
+        facts.steps[RESPONSIVE_STEP] = step(RESPONSIVE_STEP, StepStatus.NOT_RUN, why)
         if "callout" in ctx.probes:
-            facts.steps[CALLOUT_STEP] = ContinuumStep(CALLOUT_STEP, _PROVES[CALLOUT_STEP], StepStatus.NOT_RUN, why)
+            facts.steps[CALLOUT_STEP] = step(CALLOUT_STEP, StepStatus.NOT_RUN, why)
     facts.results[ID] = ProbeResult(sender, domain, None, False, None, why)
 
 
@@ -265,7 +261,7 @@ def _server_finding(facts: Facts, probe: DomainProbe, reused: bool) -> Finding:
         evidence.append(outcome)
     if reused:
         evidence.append(f"from this run's earlier probe of {probe.domain}: no new connection was made")
-    facts.steps[RESPONSIVE_STEP] = ContinuumStep(RESPONSIVE_STEP, _PROVES[RESPONSIVE_STEP], StepStatus.RAN,
+    facts.steps[RESPONSIVE_STEP] = step(RESPONSIVE_STEP, StepStatus.RAN,
                                                  outcome)
     return Finding(SERVER_FIELD, value, Label.UNVERIFIABLE, tuple(e for e in evidence if e), ID, Basis.UNDECIDED)
 
@@ -288,7 +284,7 @@ def _callout_finding(facts: Facts, probe: DomainProbe, reused: bool, sender: str
                    "without asking about this address")
         talked = answered is not None and answered.outcome is Outcome.ANSWERED
         basis = Basis.NOT_RUN if unsafe or talked else Basis.UNDECIDED
-        facts.steps[CALLOUT_STEP] = ContinuumStep(CALLOUT_STEP, _PROVES[CALLOUT_STEP], StepStatus.NOT_RUN, why)
+        facts.steps[CALLOUT_STEP] = step(CALLOUT_STEP, StepStatus.NOT_RUN, why)
         return _plain(CALLOUT_FIELD, shown, why, basis), None
     label, basis, meaning = CALLOUT_TABLE[answer]
     evidence = []
@@ -306,6 +302,6 @@ def _callout_finding(facts: Facts, probe: DomainProbe, reused: bool, sender: str
         evidence.append(f"from this run's earlier probe of {probe.domain}: no new connection was made")
     evidence.append(meaning)
     evidence.append(f"asked {answered.where() if answered else probe.domain}; no DATA was sent")
-    facts.steps[CALLOUT_STEP] = ContinuumStep(CALLOUT_STEP, _PROVES[CALLOUT_STEP], StepStatus.RAN,
+    facts.steps[CALLOUT_STEP] = step(CALLOUT_STEP, StepStatus.RAN,
                                               f"{answer.value}: {meaning}")
     return Finding(CALLOUT_FIELD, shown, label, tuple(evidence), ID, basis), answer

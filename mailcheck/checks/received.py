@@ -12,7 +12,9 @@ server could write, and then they are **forged**:
 - a date no clock shows (31 February, a weekday that does not match the date) or a zone offset no
   place has (``-0060``);
 - text no MTA writes (an unpaired ``>`` in a comment, a queue id with ``%`` or ``[``);
-- a client address that no TCP connection can come from (0.0.0.0, 255.255.255.255, multicast).
+- a client address that no TCP connection can come from (0.0.0.0, 255.255.255.255, multicast);
+- a chain that cannot connect: the hop right below the entry hop claims to be written by the entry
+  server itself, receiving from another client than the one that server recorded.
 
 Clock skew between two of the sender's own servers, odd host names and private addresses on the
 sender's side are common in honest mail: they are mentioned, never called forged. Delays between
@@ -99,6 +101,25 @@ def _trusted_finding(view: HopView, ctx: Context) -> Finding:
     return Finding(f"received[{view.index}]", hop.raw.strip(), Label.VALIDATED, tuple(evidence), ID)
 
 
+def _cannot_connect(view: HopView, facts: Facts) -> str | None:
+    """The one broken link that is a contradiction, not noise: the hop right below the entry hop claims
+    to be written by the very server that wrote the entry hop, receiving from another client. That
+    server's own record says the message came to it from the entry client, so this line is not its.
+    (Name mismatches further down are common in honest mail: NAT, internal names, relays.)"""
+    entry = facts.boundary.entry_index
+    if entry is None or view.index != entry + 1:
+        return None
+    ours, claimed = facts.hops[entry].hop, view.hop
+    if not ours.by or not claimed.by or ours.by.lower() != claimed.by.lower():
+        return None
+    if claimed.ip is not None and claimed.ip == ours.ip:
+        return None  # the same connection logged twice (some MTAs write two lines per hand-off)
+    client = ours.ip or "?"
+    return (f"the chain cannot connect: it claims your server {claimed.by} received the message from "
+            f"{claimed.ip or claimed.helo or 'another client'}, but {claimed.by}'s own record "
+            f"(received[{entry}]) shows it came from {client}")
+
+
 def _stranger_finding(view: HopView, facts: Facts, ctx: Context,
                       anchor: tuple[int, datetime] | None) -> Finding:
     hop = view.hop
@@ -126,6 +147,9 @@ def _stranger_finding(view: HopView, facts: Facts, ctx: Context,
         why = _unroutable(hop.ip)
         if why:
             contradictions.append(f"its client address {hop.ip} is {why}")
+    broken_link = _cannot_connect(view, facts)
+    if broken_link:
+        contradictions.append(broken_link)
     if view.delay_seconds is not None and view.delay_seconds < -ctx.skew_seconds:
         oddities.append(f"received[{view.index - 1}] is dated {_seconds(view.delay_seconds)} from this one "
                         "(a negative delay): the sender's clocks disagree, or one of the two is invented")

@@ -25,9 +25,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..continuum import step
 from ..dns import DnsAnswer, DnsClient, DnsStatus
 from ..envelope import address_domain, envelope_sender
-from ..model import Basis, ContinuumStep, Finding, Label, StepStatus
+from ..model import Basis, Finding, Label, StepStatus
 
 if TYPE_CHECKING:
     from ..analyze import Context, Facts
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 ID = "sender-domain"
 SUMMARY = "the envelope-sender and From domains exist in DNS (A/AAAA/MX, RFC 7505 null MX)"
 STEP = "Sender domain exists"
-PROVES = "the envelope/From domains resolve (A/AAAA/MX; RFC 7505 null MX)"
 NULL_MX = ("0 .",)
 
 
@@ -117,11 +117,11 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     summaries: list[str] = []
     findings = [*_envelope(facts, ctx, summaries), *_from(facts, ctx, summaries)]
     if ctx.offline:
-        facts.steps[STEP] = ContinuumStep(STEP, PROVES, StepStatus.NOT_RUN, "not run (offline)")
+        facts.steps[STEP] = step(STEP, StepStatus.NOT_RUN, "not run (offline)")
     elif summaries:
-        facts.steps[STEP] = ContinuumStep(STEP, PROVES, StepStatus.RAN, "; ".join(summaries))
+        facts.steps[STEP] = step(STEP, StepStatus.RAN, "; ".join(summaries))
     else:
-        facts.steps[STEP] = ContinuumStep(STEP, PROVES, StepStatus.RAN,
+        facts.steps[STEP] = step(STEP, StepStatus.RAN,
                                           "no envelope-sender or From domain to look up")
     yield from findings
 

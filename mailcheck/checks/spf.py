@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..continuum import step
 from ..envelope import envelope_sender
 from ..model import ContinuumStep, Finding, StepStatus
 from ..spf import SpfOutcome, SpfResult, check_helo, check_mail_from
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 ID = "spf"
 SUMMARY = "SPF for the envelope sender and the HELO name at the entry client's IP"
 STEP = "SPF"
-PROVES = "the entry client's IP may send for the envelope domain and HELO name"
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
@@ -61,7 +61,7 @@ def evaluate(facts: Facts, ctx: Context) -> SpfResult:
 
 def _step(result: SpfResult) -> ContinuumStep:
     if not result.ran:
-        return ContinuumStep(STEP, PROVES, StepStatus.NOT_RUN, result.why_not)
+        return step(STEP, StepStatus.NOT_RUN, result.why_not)
     assert result.client is not None
     parts = []
     if result.mail_from is not None and result.mail_from is not result.helo:
@@ -75,4 +75,4 @@ def _step(result: SpfResult) -> ContinuumStep:
         parts.append(f"HELO {result.helo.domain}: {result.helo.result}{null}")
     else:
         parts.append("HELO: none recorded")
-    return ContinuumStep(STEP, PROVES, StepStatus.RAN, f"at {result.client.ip}: " + "; ".join(parts))
+    return step(STEP, StepStatus.RAN, f"at {result.client.ip}: " + "; ".join(parts))
