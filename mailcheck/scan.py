@@ -38,13 +38,18 @@ from .sources import Item
 from .tally import Outcome, field_family, pattern_of
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
     from multiprocessing.managers import SyncManager
 
     from .analyze import Context
     from .dnsrecord import Recorder
     from .model import Report
     from .options import Settings
+    from .prober import DomainProbe
     from .scan_dns import Key, ScanDns
+
+    # A manager dict and lock that every worker's ProbeCache shares.
+    ProbeStore = tuple[MutableMapping[str, DomainProbe], AbstractContextManager[Any]]
 
 DEFAULT_CHUNK = 32
 CHUNK_BYTES = 2 << 20
@@ -120,7 +125,8 @@ def failed_outcome(item: Item, why: str, lines: bool) -> Outcome:
 class Analyzer:
     """One process's analysis: a Context built once, then one message after another."""
 
-    def __init__(self, job: Job, shared: MutableMapping[Key, Any] | None) -> None:
+    def __init__(self, job: Job, shared: MutableMapping[Key, Any] | None,
+                 probes: ProbeStore | None = None) -> None:
         from .options import build_context
         from .scan_dns import ScanDns
 
@@ -128,6 +134,11 @@ class Analyzer:
         ctx = build_context(replace(job.settings, dns_record=None))  # the parent records (scan_dns.py)
         self.dns: ScanDns = ScanDns(ctx.dns, shared, record=job.settings.dns_record is not None)
         self.ctx: Context = replace(ctx, dns=self.dns)
+        if probes is not None:
+            from .probe_cache import ProbeCache
+
+            # One probe per domain per run across all workers, and one limit for them all (issue 5).
+            self.ctx = replace(self.ctx, probe_cache=ProbeCache(*probes))
         self._reported: dict[str, int] = {}
         self._timer = (job.message_timeout is not None
                        and threading.current_thread() is threading.main_thread())
@@ -226,11 +237,11 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
-def _init_worker(job: Job, shared: MutableMapping[Key, Any] | None) -> None:
+def _init_worker(job: Job, shared: MutableMapping[Key, Any] | None, probes: ProbeStore | None) -> None:
     global _WORKER
     _ignore_sigint()
     signal.signal(signal.SIGUSR1, _on_stop)
-    _WORKER = Analyzer(job, shared)
+    _WORKER = Analyzer(job, shared, probes)
 
 
 def _work(items: list[Item]) -> ChunkResult:
@@ -272,6 +283,7 @@ class Scanner:
         self._recorder: Recorder | None = None
         self._manager: SyncManager | None = None
         self._shared: MutableMapping[Key, Any] | None = None
+        self._probes: ProbeStore | None = None  # the workers' shared probe results, when probing
         self._pool: ProcessPoolExecutor | None = None
         self._local: Analyzer | None = None
         self._others: set[int] = set()  # child processes that are not ours, left alone by abort()
@@ -369,10 +381,12 @@ class Scanner:
             self._manager = SyncManager(ctx=context)
             self._manager.start(_ignore_sigint)  # it must outlive Ctrl-C until abort() ends it
             self._shared = self._manager.dict()
+            if settings.probes:
+                self._probes = (self._manager.dict(), self._manager.Lock())
         # Whatever is our child now (the manager, anything the caller started) is not a pool worker.
         self._others |= {p.pid for p in multiprocessing.active_children() if p.pid is not None}
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker,
-                                         initargs=(self.job, self._shared))
+                                         initargs=(self.job, self._shared, self._probes))
         self.workers_used = self.jobs
         return self._pool
 

@@ -101,10 +101,13 @@ def _progress(console: Console, total: int | None) -> tuple[Progress, TaskID]:
               help="Seconds one message's analysis may take before it is stopped (0: no limit).")
 @click.option("--chunk", type=click.IntRange(min=1), default=None, hidden=True,
               help="Messages per unit of work sent to a worker (tuning and tests).")
+@click.option("--allow-probes", is_flag=True,
+              help="Needed with --probe: a scan may name thousands of third-party servers, so probing "
+                   "them takes this second, deliberate flag.")
 @analysis_options
 def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, jobs: int | None,
                  show_progress: bool | None, message_timeout: float, chunk: int | None,
-                 **params: Any) -> None:
+                 allow_probes: bool, **params: Any) -> None:
     """Scan mbox files, Maildirs and folders of messages ('-': an mbox on stdin).
 
     Prints a summary: verdicts, labels by field, the most frequent forged findings and the messages
@@ -118,6 +121,9 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, j
     from .scan import DEFAULT_CHUNK, Job, Scanner, default_jobs
 
     settings = settings_from(params)
+    if settings.probes and not allow_probes:
+        raise click.UsageError("--probe in a scan contacts the sender's server of every message's domain: "
+                               "add --allow-probes to mean it")
     fmt = fmt or ("jsonl" if output is not None else "summary")
     if fmt == "summary" and output is not None:
         raise click.UsageError("--output writes JSON records: use it with --format jsonl")
