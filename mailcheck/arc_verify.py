@@ -13,7 +13,14 @@ from dkim.canonicalization import CanonicalizationPolicy, InvalidCanonicalizatio
 from dkim.util import InvalidTagValueList, parse_tag_value
 
 from .dkim_key import DkimKey, KeyProblem, fetch_key
-from .dkim_verify import body_hash, signed_bytes
+from .dkim_verify import (
+    MBOX_QUOTED_REASON,
+    body_hash,
+    quoted_from_lines,
+    signed_bytes,
+    unquote_from_lines,
+    unquoted_bytes,
+)
 from .dns import DnsClient
 from .message import Message
 from .model import Basis, Label
@@ -30,6 +37,7 @@ class ArcOutcome(str, Enum):
     PASS = "pass"  # every seal and the newest message signature verify
     SEAL_FAILED = "seal-failed"  # an ARC-Seal does not verify with a usable key
     AMS_FAILED = "message-signature-failed"  # the newest ARC-Message-Signature does not verify
+    MBOX_QUOTED = "body-mbox-quoted"  # its body hash does not match, but an mbox's >From quoting may be why
     SEALER_REPORTED_FAIL = "sealer-reported-fail"  # a sealer wrote cv=fail: the chain ended there
     STRUCTURE = "malformed-chain"  # missing/duplicate sets, gaps, wrong cv= sequence, bad tags
     UNSUPPORTED = "unsupported"  # an algorithm ARC (or this verifier) does not allow
@@ -47,6 +55,7 @@ OUTCOME_LABELS: dict[ArcOutcome, tuple[Label, Basis]] = {
     ArcOutcome.PASS: (Label.VALIDATED, Basis.CHECKED),
     ArcOutcome.SEAL_FAILED: (Label.FORGED, Basis.CHECKED),
     ArcOutcome.AMS_FAILED: (Label.FORGED, Basis.CHECKED),
+    ArcOutcome.MBOX_QUOTED: _UNDECIDED,  # the archive may have changed the body, not an attacker
     ArcOutcome.SEALER_REPORTED_FAIL: _UNDECIDED,
     ArcOutcome.STRUCTURE: _UNDECIDED,
     ArcOutcome.UNSUPPORTED: _UNDECIDED,
@@ -143,10 +152,14 @@ def verify_chain(message: Message, dns: DnsClient) -> ArcResult:
     if not any(h.name.lower() in ARC_HEADERS for h in message.headers):
         return ArcResult("none", ArcOutcome.NONE, "the message has no ARC header fields", 0)
     keys = _KeyCache(dns)
+    unquoted = False
     try:
         arc = dkim.ARC(signed_bytes(message), logger=_LOG, minkey=1024)
         cv, results, reason = arc.verify(dnsfunc=keys)
         instances = arc.sorted_arc_headers()[0]
+        retry = _unquoted_retry(message, keys) if _newest_ams_failed(cv, results) else None
+        if retry is not None:
+            (arc, cv, results, reason), unquoted = retry, True
     except dkim.DKIMException as exc:
         return ArcResult("fail", ArcOutcome.STRUCTURE, f"the ARC chain cannot be read: {exc}", 0)
     except Exception as exc:  # dkimpy on hostile input: never let it decide a label
@@ -157,13 +170,36 @@ def verify_chain(message: Message, dns: DnsClient) -> ArcResult:
         why = "the ARC header fields carry no usable instance (i=) tag"
         return ArcResult("none", ArcOutcome.STRUCTURE, why, 0, sets, looked_up)
     if cv == dkim.CV_Pass:
-        return ArcResult("pass", ArcOutcome.PASS, _pass_sentence(sets), instances, sets, looked_up)
+        why = _pass_sentence(sets) + (_UNQUOTED if unquoted else "")
+        return ArcResult("pass", ArcOutcome.PASS, why, instances, sets, looked_up)
     if cv is None:
         # dkimpy's answer when a sealer wrote cv=fail; RFC 8617 §5.2 makes the chain's status fail.
         why = f"{reason}: a sealer found the chain already broken when it received the message"
         return ArcResult("fail", ArcOutcome.SEALER_REPORTED_FAIL, why, instances, sets, looked_up)
     outcome, why = _explain_failure(arc, results, reason, instances, keys)
     return ArcResult("fail", outcome, why, instances, sets, looked_up)
+
+
+_UNQUOTED = (". The newest ARC-Message-Signature's body hash matches only once the mbox's >From quoting is "
+             "undone (one \">\" removed from each body line starting >From): that quoting is what an mbox archive "
+             "does to a message, not a change to its content")
+
+
+def _newest_ams_failed(cv: object, results: list[dict[str, object]]) -> bool:
+    return cv == dkim.CV_Fail and bool(results) and not results[0].get("ams-valid")
+
+
+def _unquoted_retry(message: Message, keys: _KeyCache) -> tuple[dkim.ARC, object, list[dict[str, object]],
+                                                                  str] | None:
+    """The chain verified again with one level of mbox >From quoting undone, when that makes the newest
+    ARC-Message-Signature verify; None otherwise. Seals sign only ARC header fields (RFC 8617 §5.1.1), so only
+    that signature can have been broken by an mbox writer."""
+    unquoted = unquoted_bytes(message)
+    if unquoted is None:
+        return None
+    arc = dkim.ARC(unquoted, logger=_LOG, minkey=1024)
+    cv, results, reason = arc.verify(dnsfunc=keys)
+    return (arc, cv, results, reason) if results and results[0].get("ams-valid") else None
 
 
 def _text(value: object) -> str:
@@ -230,20 +266,50 @@ def _judge_failure(what: str, value: bytes, is_ams: bool, arc: dkim.ARC,
     if refusal is not None:
         return ArcOutcome.KEY_UNUSABLE, f"{what} could not be checked: {refusal}"
     if is_ams:
-        return ArcOutcome.AMS_FAILED, f"{what} does not verify with the key at {key.name}: " \
-            + _ams_part(arc, tags)
+        outcome, part = _ams_part(arc, tags, keys)
+        if outcome is ArcOutcome.MBOX_QUOTED:
+            return outcome, f"{what}: {part}"
+        return outcome, f"{what} does not verify with the key at {key.name}: {part}"
     return ArcOutcome.SEAL_FAILED, (f"{what} does not verify with the key at {key.name}: ARC header fields "
                                     "were changed, added or removed after sealing")
 
 
-def _ams_part(arc: dkim.ARC, tags: dict[bytes, bytes]) -> str:
-    """Which part of the newest ARC-Message-Signature broke: the body or a signed header field."""
+def _ams_part(arc: dkim.ARC, tags: dict[bytes, bytes], keys: _KeyCache) -> tuple[ArcOutcome, str]:
+    """Which part of the newest ARC-Message-Signature broke: the body or a signed header field; and
+    whether a body that does not match may only have been quoted by an mbox (then it is not forged)."""
     try:
         length = int(tags[b"l"]) if b"l" in tags else None
-        computed = body_hash(arc.body, tags[b"a"].decode("ascii"), tags.get(b"c", b"relaxed/relaxed"), length)
+        algorithm, c_value = tags[b"a"].decode("ascii"), tags.get(b"c", b"relaxed/relaxed")
         declared = base64.b64decode(re.sub(rb"\s+", b"", tags[b"bh"]))
+        matches = body_hash(arc.body, algorithm, c_value, length) == declared
+        quoted = 0 if matches else quoted_from_lines(arc.body)
+        if quoted and body_hash(unquote_from_lines(arc.body), algorithm, c_value, length) == declared:
+            return ArcOutcome.AMS_FAILED, ("the body hash matches once the mbox's >From quoting is undone, so a "
+                                           "signed header field was changed after the last sealer signed it")
     except (KeyError, ValueError, UnicodeError, InvalidCanonicalizationPolicyError):
-        return "the message was changed after the last sealer signed it"
-    if computed != declared:
-        return "the body hash does not match: the body was changed after the last sealer signed it"
-    return "the body hash matches, so a signed header field was changed after the last sealer signed it"
+        return ArcOutcome.AMS_FAILED, "the message was changed after the last sealer signed it"
+    if matches:
+        return ArcOutcome.AMS_FAILED, ("the body hash matches, so a signed header field was changed after the "
+                                       "last sealer signed it")
+    if quoted and _ams_headers_verify(arc, tags, keys) is not False:
+        # As for DKIM: mboxo quoting cannot be undone exactly, so this body may be only the archive's doing.
+        return ArcOutcome.MBOX_QUOTED, MBOX_QUOTED_REASON
+    return ArcOutcome.AMS_FAILED, "the body hash does not match: the body was changed after the last sealer " \
+        "signed it"
+
+
+def _ams_headers_verify(arc: dkim.ARC, tags: dict[bytes, bytes], keys: _KeyCache) -> bool | None:
+    """The newest ARC-Message-Signature over its signed header fields alone (None: could not be told).
+    Without bh= in the tag dict dkimpy skips the body check, as in dkim_verify._headers_verify."""
+    instance = b" i=" + tags.get(b"i", b"") + b";"
+    raw = next(((n, v) for n, v in arc.headers if n.lower() == b"arc-message-signature" and instance in v.lower()),
+               None)  # found as dkimpy finds it: the signature hashes itself as written
+    if raw is None:
+        return None
+    sig = {k: v for k, v in tags.items() if k != b"bh"}
+    sig.setdefault(b"c", b"relaxed/relaxed")  # dkimpy's ARC default, as in _ams_part
+    include = [h.lower() for h in re.split(rb"\s*:\s*", tags[b"h"].strip())]
+    try:
+        return bool(arc.verify_sig(sig, include, raw, keys))
+    except Exception:  # dkimpy and nacl raise many kinds: then the header part cannot be told
+        return None

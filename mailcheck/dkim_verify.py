@@ -35,6 +35,7 @@ class DkimOutcome(str, Enum):
     VERIFIED = "verified"
     BODY_HASH_MISMATCH = "body-hash-mismatch"  # the body is not what was signed
     SIGNATURE_MISMATCH = "signature-mismatch"  # the signed header fields are not what was signed
+    MBOX_QUOTED = "body-hash-mismatch-mbox-quoted"  # no match, but an mbox's >From quoting may be why
     NOT_RUN = "not-run"  # offline: the key was not fetched
     NO_KEY = "no-key"
     DNS_FAILURE = "dns-failure"
@@ -60,6 +61,7 @@ OUTCOME_LABELS: dict[DkimOutcome, tuple[Label, Basis]] = {
     DkimOutcome.VERIFIED: (Label.VALIDATED, Basis.CHECKED),
     DkimOutcome.BODY_HASH_MISMATCH: _FORGED,
     DkimOutcome.SIGNATURE_MISMATCH: _FORGED,
+    DkimOutcome.MBOX_QUOTED: _UNDECIDED,  # the archive may have changed the body, not an attacker
     DkimOutcome.NOT_RUN: (Label.UNVERIFIABLE, Basis.NOT_RUN),
     DkimOutcome.NO_KEY: _UNDECIDED,
     DkimOutcome.DNS_FAILURE: _UNDECIDED,
@@ -78,7 +80,8 @@ OUTCOME_LABELS: dict[DkimOutcome, tuple[Label, Basis]] = {
 }
 
 # Failures that are facts about the signature itself and cannot change with DNS or time: DMARC may
-# rely on them. Key problems, expiry and DNS failures may all be the key having rotated since receipt.
+# rely on them. Key problems, expiry and DNS failures may all be the key having rotated since receipt;
+# MBOX_QUOTED may be the archive's doing.
 SETTLED_FAILURES = frozenset({
     DkimOutcome.BODY_HASH_MISMATCH, DkimOutcome.SIGNATURE_MISMATCH, DkimOutcome.RSA_SHA1,
     DkimOutcome.UNSUPPORTED_ALGORITHM, DkimOutcome.UNSUPPORTED_VERSION, DkimOutcome.UNSUPPORTED_TAG,
@@ -132,6 +135,7 @@ class DkimResult:
     identity: str | None = None  # i=
     signed_headers: tuple[str, ...] = ()  # h=, lower-cased, in order
     body_matched: bool | None = None  # None: not computed
+    mbox_unquoted: bool = False  # the body hash matched only once the mbox's >From quoting was undone
     headers_matched: bool | None = None  # None: not checked (no usable key)
     key: DkimKey | None = None
     timestamp: int | None = None  # t=
@@ -168,6 +172,34 @@ def signed_bytes(message: Message) -> bytes:
     if message.mbox_from is None:
         return message.raw
     return message.raw[message.raw.find(b"\n") + 1:]
+
+
+# RFC 4155: mbox writers quote body lines starting "From " as ">From " (mboxo), and mboxrd writers also
+# add a ">" to lines already starting ">From" (">From " → ">>From "). The DKIM body is CRLF-separated.
+_QUOTED_FROM = re.compile(rb"^>+From ", re.MULTILINE)
+_ONE_LEVEL = re.compile(rb"^>(>*From )", re.MULTILINE)
+
+
+def quoted_from_lines(body: bytes) -> int:
+    """How many body lines start with ">From ", ">>From ", …: lines an mbox writer may have quoted."""
+    return len(_QUOTED_FROM.findall(body))
+
+
+def unquote_from_lines(body: bytes) -> bytes:
+    """The body with one level of mbox >From quoting removed (exact for mboxrd; for mboxo only when the
+    original had no ">From " lines of its own, which mboxo leaves unquoted and so cannot be told apart)."""
+    return _ONE_LEVEL.sub(rb"\1", body)
+
+
+def unquoted_bytes(message: Message) -> bytes | None:
+    """signed_bytes(message) with one level of >From quoting removed from the body; None when the body has
+    no >From lines (then there is nothing to undo, mbox "From " separator line or not)."""
+    signed = signed_bytes(message)
+    cut = message.header_end - (len(message.raw) - len(signed))  # header_end counts the From line
+    body = signed[cut:]
+    if not _QUOTED_FROM.search(body):
+        return None
+    return signed[:cut] + unquote_from_lines(body)
 
 
 def body_hash(body: bytes, algorithm: str, c_value: bytes, length: int | None) -> bytes:
@@ -212,6 +244,7 @@ class _Verifier:
         self.clock = clock
         self.partial = DkimResult(index, DkimOutcome.ERROR, "")  # filled in as the steps learn more
         self.notes: list[str] = []
+        self.quoted = 0  # body lines starting >From, counted only when the body hash does not match
 
     def learn(self, **values: Any) -> None:
         self.partial = replace(self.partial, **values)
@@ -267,15 +300,25 @@ class _Verifier:
 
     def _body_matches(self, tags: dict[bytes, bytes], text: dict[str, str]) -> bool:
         length = int(text["l"]) if "l" in text else None
-        computed = body_hash(self.signer.body, text["a"], tags.get(b"c", b"simple/simple"), length)
+        c_value = tags.get(b"c", b"simple/simple")
         declared = base64.b64decode(re.sub(rb"\s+", b"", tags[b"bh"]))
+        body = self.signer.body
+        matched = body_hash(body, text["a"], c_value, length) == declared
+        if not matched:
+            # Mail read from an mbox (or copied out of one) may have had "From " lines quoted by the
+            # writer; that change is the archive's, so undo one level before calling the body changed.
+            self.quoted = quoted_from_lines(body)
+            unquoted = unquote_from_lines(body) if self.quoted else body
+            if self.quoted and body_hash(unquoted, text["a"], c_value, length) == declared:
+                body, matched = unquoted, True
+                self.learn(mbox_unquoted=True)
+                self.notes.append(_unquoted_sentence(self.quoted))
         if length is not None:
-            policy = CanonicalizationPolicy.from_c_value(tags.get(b"c", b"simple/simple"))
-            rest = len(policy.canonicalize_body(self.signer.body)) - length
+            rest = len(CanonicalizationPolicy.from_c_value(c_value).canonicalize_body(body)) - length
             if rest > 0:
                 self.notes.append(f"the signature covers only the first {length} bytes of the body (l=); "
                                   f"{rest} bytes after them are not signed and anyone could have added them")
-        return computed == declared
+        return matched
 
     def _policy_holds(self) -> list[tuple[DkimOutcome, str]]:
         """Reasons to withhold a pass whatever the cryptography says; found before the key, applied after."""
@@ -310,7 +353,7 @@ class _Verifier:
 
     def _decide(self, body_ok: bool, headers_ok: bool, key: DkimKey,
                 holds: list[tuple[DkimOutcome, str]]) -> DkimResult:
-        crypto = _crypto_sentence(body_ok, headers_ok)
+        crypto = _crypto_sentence(body_ok, headers_ok, self.partial.mbox_unquoted)
         if key.problem is not None:
             holds.insert(0, (KEY_OUTCOMES[key.problem], key.reason))
         if holds:
@@ -327,13 +370,42 @@ class _Verifier:
         if key.testing:
             return self.done(DkimOutcome.TESTING, f"{crypto}, but the key is marked t=y: RFC 6376 §3.6.1 "
                                                   "says to treat the message as unsigned")
+        if headers_ok and self.quoted:
+            # mboxo quotes "From " but leaves ">From " alone, so one level of unquoting corrupts a body that
+            # had ">From " lines of its own: a mismatch here may be the archive's, not a forger's.
+            self.notes.append(f"the signature over the signed header fields verifies; {_lines(self.quoted)} "
+                              "with >From, and removing one level of quoting does not make the body hash match "
+                              "either. Either the body was changed after signing, or the original already had "
+                              "lines starting >From, which an mboxo writer leaves as they are, so which lines it "
+                              "quoted cannot be told")
+            return self.done(DkimOutcome.MBOX_QUOTED, MBOX_QUOTED_REASON)
+        # mbox quoting never touches header fields, so a header signature that fails is still forged.
         return self.done(DkimOutcome.SIGNATURE_MISMATCH if not headers_ok else DkimOutcome.BODY_HASH_MISMATCH,
                          crypto)
 
 
-def _crypto_sentence(body_ok: bool, headers_ok: bool) -> str:
+MBOX_QUOTED_REASON = ("the body hash does not match, but the body has >From lines that an mbox may have quoted "
+                      "(mboxo quoting cannot be undone exactly)")
+
+
+def _lines(count: int) -> str:
+    return "1 line of the body starts" if count == 1 else f"{count} lines of the body start"
+
+
+def _unquoted_sentence(count: int) -> str:
+    return (f"the body hash matches only once the mbox's >From quoting is undone: {_lines(count)} with >From "
+            "(an mbox writer turns \"From \" at the start of a line into \">From \", and mboxrd also \">From\" "
+            "into \">>From\"); with one \">\" removed from each, the body is exactly what was signed. That "
+            "quoting is what an mbox archive does to a message, not a change to its content")
+
+
+def _crypto_sentence(body_ok: bool, headers_ok: bool, unquoted: bool = False) -> str:
     if body_ok and headers_ok:
-        return "the body hash matches and the signature over the signed header fields verifies"
+        matches = "matches once the mbox's >From quoting is undone," if unquoted else "matches"
+        return f"the body hash {matches} and the signature over the signed header fields verifies"
+    if body_ok and unquoted:
+        return ("the body hash matches once the mbox's >From quoting is undone, but the signature over the signed "
+                "header fields does not verify: a signed header field (or the signature) was changed after signing")
     if headers_ok:
         return ("the signature over the header fields verifies, but the body hash does not match: the body "
                 "was changed after signing")

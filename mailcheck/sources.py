@@ -26,8 +26,10 @@ whole, so its record equals what ``mailcheck FILE`` reports.
 The bytes of each message are exactly those in the file, From line included. ``>From `` quoting is
 left as it is: undoing it is the mail reader's job and is ambiguous (mboxo writers quote ``From ``
 but not ``>From ``, so unquoting one level corrupts a body that had the latter). A consequence: a
-DKIM body hash may not match when the mbox writer quoted a ``From `` line of the body. CRLF mboxes
-split the same way; a truncated last message is yielded as far as it goes.
+DKIM body hash may not match when the mbox writer quoted a ``From `` line of the body; the DKIM and
+ARC checks therefore undo one level of quoting before comparing, and never call what remains
+ambiguous forged. CRLF mboxes split the same way; a truncated last message is yielded as far as it
+goes.
 
 Files that cannot be read (a broken symbolic link, an I/O error, a folder that cannot be listed)
 are yielded as items with an error, never raised.

@@ -60,9 +60,16 @@ def test_every_dkimpy_exception_has_a_row() -> None:
     assert outcome_for_exception(RuntimeError("x")) is DkimOutcome.ERROR
 
 
+def test_a_body_an_mbox_may_have_quoted_is_never_forged() -> None:
+    # The archive's >From quoting, not an attacker, may be why the body hash does not match.
+    assert OUTCOME_LABELS[DkimOutcome.MBOX_QUOTED] == (Label.UNVERIFIABLE, Basis.UNDECIDED)
+    assert ARC_LABELS[ArcOutcome.MBOX_QUOTED] == (Label.UNVERIFIABLE, Basis.UNDECIDED)
+
+
 def test_settled_failures_are_decisions_about_the_signature() -> None:
-    # DMARC treats these as final; none of them may depend on a key or the clock.
+    # DMARC treats these as final; none of them may depend on a key, the clock or the archive's quoting.
     assert DkimOutcome.VERIFIED not in SETTLED_FAILURES
+    assert DkimOutcome.MBOX_QUOTED not in SETTLED_FAILURES
     assert not {o for o in SETTLED_FAILURES if o.value.startswith("key-")}
     assert {DkimOutcome.NO_KEY, DkimOutcome.DNS_FAILURE, DkimOutcome.EXPIRED, DkimOutcome.NOT_RUN,
             DkimOutcome.KEY_REVOKED}.isdisjoint(SETTLED_FAILURES)

@@ -22,6 +22,7 @@ def test_date_within_skew_and_before_receipt_is_unverifiable() -> None:
     for when in ("Wed, 18 Nov 2026 12:05:00 +0000", "Wed, 18 Nov 2026 11:59:00 +0000"):
         date = field(run(build(BASE + f"Date: {when}\n")), "date")
         assert date.label is Label.UNVERIFIABLE and date.basis is Basis.UNDECIDED
+    assert "written 1m00s before your servers received it" in date.evidence[1]
 
 
 def test_impossible_zone_is_forged_and_missing_date_reported() -> None:

@@ -12,7 +12,11 @@ chain; every sealer (i=, d=, s=, cv= and whether its seal verifies) is listed in
   or the chain was changed after sealing.
 - unverifiable: no ARC chain; a sealer recorded cv=fail (the chain was already broken when it
   received the message); a malformed chain; an algorithm ARC does not allow; a key that is missing,
-  revoked, too small or unreadable; a DNS failure. With --offline: not run.
+  revoked, too small or unreadable; a DNS failure; the newest message signature's body hash does not
+  match but the body has ">From" lines an mbox may have quoted. With --offline: not run.
+
+For mail kept in an mbox, one level of ">From" quoting is undone before a body hash is called
+mismatched; the evidence says so when that made the signature verify.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ def evidence(result: ArcResult) -> tuple[str, ...]:
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     if not any(h.name.lower().startswith("arc-") for h in facts.message.headers):
-        yield Finding("arc", "none", Label.UNVERIFIABLE, ("the message has no ARC header fields",), ID,
+        yield Finding("arc", "no ARC chain", Label.UNVERIFIABLE, ("the message has no ARC header fields",), ID,
                       Basis.UNDECIDED)
         return
     from ..arc_verify import verify_chain  # dkimpy (and dnspython) load only when there is a chain

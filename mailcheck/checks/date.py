@@ -49,7 +49,8 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
             f"beyond the clock-skew allowance of {ctx.skew_seconds} s: it cannot have been written then",
         ), ID)
         return
-    evidence.append(f"written {signed_duration(-ahead)} before your servers received it at {utc_text(received)}"
+    before = signed_duration(-ahead).lstrip("+")
+    evidence.append(f"written {before} before your servers received it at {utc_text(received)}"
                     if ahead <= 0 else f"{signed_duration(ahead)} after receipt, within the {ctx.skew_seconds} s "
                     "clock-skew allowance")
     evidence.append("a date before receipt is consistent, but only the sender's clock says so")

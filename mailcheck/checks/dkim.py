@@ -9,13 +9,23 @@ separately, so the report says which part no longer matches.
   these header fields and this body; it says nothing about who wrote the message unless d= is the
   From domain (see DMARC, which reads these results).
 - forged: the body hash does not match (the body changed after signing — mailing-list footers do
-  this too) or the signature over the header fields does not verify (a signed header changed).
+  this too; but see mbox quoting below) or the signature over the header fields does not verify
+  (a signed header changed).
 - unverifiable: anything that stops the check from deciding — no key at the selector, a DNS
   failure, a revoked key (empty p=), an RSA key under 1024 bits or rsa-sha1 (RFC 8301 forbids
   trusting them), an unsupported algorithm, canonicalization or version, a key that does not
   allow this signature (k=, h=, t=s), an expired signature (x= before --now or the clock), a key
-  in testing mode (t=y) on a failing signature, or a syntax error. Each says its own reason, and
-  the cryptographic result is still given for information. With --offline: not run.
+  in testing mode (t=y) on a failing signature, a syntax error, or a body hash that may only have
+  been broken by mbox ">From " quoting (below). Each says its own reason, and the cryptographic
+  result is still given for information. With --offline: not run.
+
+Mail kept in an mbox: the writer turns body lines starting "From " into ">From " (mboxrd also
+">From" into ">>From"), which breaks the body hash. When the hash does not match and the body has
+lines starting ">From", ">>From", …, one level of quoting is undone and the hash checked again; if
+it matches, verification goes on with that body and the evidence says the quoting was undone. If
+it still does not match while the header signature verifies, the signature is unverifiable, not
+forged: mboxo writers leave lines that already started ">From" as they are, so the original body
+cannot always be recovered. A body without such lines that does not match stays forged.
 
 A key that has gone since the message arrived is the usual reason old mail no longer verifies;
 --dns-replay reproduces an analysis with the answers recorded at the time.
