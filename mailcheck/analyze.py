@@ -5,6 +5,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .dns import DnsClient, OfflineDns, message_budget
@@ -108,7 +109,18 @@ _READING_ORDER = (
 
 
 def _reading_order(finding: Finding) -> int:
+    # The same few hundred names (url[N], received[N], header:…) recur in every message; a header name can be
+    # as long as the sender likes, and such names are not kept.
     name = finding.name
+    return _rank_cached(name) if len(name) <= 100 else _rank(name)
+
+
+@lru_cache(maxsize=1024)
+def _rank_cached(name: str) -> int:
+    return _rank(name)
+
+
+def _rank(name: str) -> int:
     for rank, key in enumerate(_READING_ORDER):
         # "from" must not catch "from-domain": a key matches exactly, as name[N], or as a "-"/":" prefix
         if name == key or name.startswith(key + "[") or (key[-1] in "-:" and name.startswith(key)):

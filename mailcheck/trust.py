@@ -6,6 +6,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .model import Boundary, Hop, HopView
@@ -43,6 +44,7 @@ _INSIDE: tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str], ...] =
 _FROM_CLAUSE = re.compile(r"\s*\(?from\s", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # the same few relays' addresses recur from message to message
 def inside_network(ip: str) -> str | None:
     """Why this client address can only be inside the reader's network, or None when it can be anywhere."""
     addr = ipaddress.ip_address(ip)

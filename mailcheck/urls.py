@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin
@@ -104,6 +105,7 @@ _DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
 _NUMBER = re.compile(r"(?:0[xX][0-9A-Fa-f]*|[0-9]+)")
 # WHATWG URL Standard §3.2 forbidden domain code points: a host containing one is a parse failure.
 _FORBIDDEN_HOST = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|\x7f]")
+_TAB_NEWLINE = re.compile(r"[\t\r\n]")
 
 
 def _is_ip_text(host: str) -> bool:
@@ -189,12 +191,28 @@ def _host_forms(written: str) -> tuple[str, str, str | None] | None:
     return unicode_host, ascii_host, None
 
 
+# Links and link texts recur across messages, so their analyses are remembered; but only up to this many
+# characters (data: URLs can be megabytes), so that the caches stay small whatever the input.
+_URL_CACHED = 1000
+
+
 def split_url(url: str, assume_http: bool = False) -> UrlParts:
     """Split a URL into scheme, userinfo and host as a browser would; never raises.
 
     assume_http: the URL has no scheme but a reader's client treats it as a web address (www.example.com)."""
+    if len(url) <= _URL_CACHED:
+        return _split_url_cached(url, assume_http)
+    return _split_url(url, assume_http)
+
+
+@lru_cache(maxsize=2048)
+def _split_url_cached(url: str, assume_http: bool) -> UrlParts:
+    return _split_url(url, assume_http)
+
+
+def _split_url(url: str, assume_http: bool) -> UrlParts:
     text = url.strip(_C0_SPACE)
-    text = re.sub(r"[\t\r\n]", "", text)  # WHATWG: browsers delete tabs and newlines anywhere in a URL
+    text = _TAB_NEWLINE.sub("", text)  # WHATWG: browsers delete tabs and newlines anywhere in a URL
     match = (_ABSOLUTE if assume_http else _SCHEME).match(text)
     if match:
         scheme, rest = match.group(1).lower(), text[match.end() :]
@@ -237,6 +255,16 @@ def host_named_by(text: str) -> str | None:
 
     "https://www.paypal.com/login …", "www.bank.example" and "paypal.com/login" name a host; "Click here",
     "bob@example.com" (an address, not a place to go) and "file.txt" (no such public suffix) do not."""
+    # The same link texts ("Click here", a list's own address) recur across messages.
+    return _host_named_by_cached(text) if len(text) <= _URL_CACHED else _host_named_by(text)
+
+
+@lru_cache(maxsize=2048)
+def _host_named_by_cached(text: str) -> str | None:
+    return _host_named_by(text)
+
+
+def _host_named_by(text: str) -> str | None:
     words = text.strip().strip(_WRAPPERS).split()
     if not words:
         return None
@@ -286,6 +314,12 @@ _BARE_URL = re.compile(
     re.IGNORECASE,
 )
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
+# Where a _BARE_URL match can start: its alternatives without their look-behinds. Searching for this and
+# trying _BARE_URL only there finds the same matches several times faster than _BARE_URL.finditer, which
+# tries the look-behinds at every position of the text (and most text holds no URL at all). The letters
+# are matched as re.IGNORECASE matches them (ſ is the long s), but spelled out: with the flag the search
+# could not skip ahead to the next h, f or w (tests/test_fast_paths.py checks the spelling).
+_BARE_URL_START = re.compile(r"[hH][tT][tT][pP][sSſ]?://|[fF][tT][pP]://|[wW][wW][wW]\.")
 
 
 def _trim(url: str) -> str:
@@ -306,7 +340,15 @@ def _trim(url: str) -> str:
 def bare_urls(text: str) -> list[str]:
     """URLs written in running text: http(s)/ftp URLs and www. hosts, sentence punctuation trimmed."""
     found = []
-    for match in _BARE_URL.finditer(text):
+    pos = 0
+    while (start := _BARE_URL_START.search(text, pos)) is not None:
+        # The leftmost match begins at the first start where _BARE_URL matches (its look-behinds see the
+        # text before pos); after it the search goes on from its end, as finditer's does.
+        match = _BARE_URL.match(text, start.start())
+        if match is None:
+            pos = start.start() + 1
+            continue
+        pos = match.end()
         url = _trim(match.group(0))
         if url.endswith("://") or not url:
             continue
@@ -324,6 +366,7 @@ _BREAKS = frozenset({
 # Alt text that is a picture's address (generators fill alt with src) describes the image, not the link.
 _IMAGE_URL = re.compile(r"^\S+\.(?:gif|jpe?g|png|bmp|webp|svg)$", re.IGNORECASE)
 _HIDDEN = frozenset({"script", "style", "title", "template"})  # content a reader is never shown
+_ATTRIBUTE_TAGS = frozenset({"a", "area", "form", "base", "img"})  # the tags whose attributes handle_starttag reads
 _INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
                         r"\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0]")
 
@@ -357,8 +400,14 @@ class _LinkParser(HTMLParser):
         self._alt_names_picture = False  # the alt text is just the image's own URL (a generator's default)
         self._hidden: list[str] = []  # stack of open script/style/title elements
 
+    def updatepos(self, i: int, j: int) -> int:
+        # The base class counts the lines of every chunk it passes, for getpos(); links need no line numbers.
+        return j
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value for name, value in reversed(attrs) if value is not None}  # first one wins
+        # Only these tags' attributes are read; most tags in a message are <td>, <font>, <br> …
+        values = ({name: value for name, value in reversed(attrs) if value is not None}  # first one wins
+                  if tag in _ATTRIBUTE_TAGS else {})
         if tag in _HIDDEN:
             self._hidden.append(tag)
         elif tag == "body":

@@ -27,6 +27,7 @@ import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..model import Basis, Finding, HopView, Label
@@ -61,16 +62,21 @@ def _seconds(value: float) -> str:
     return f"{sign}{value / 86400:.1f} days"
 
 
+_THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
+_RESERVED = ipaddress.ip_network("240.0.0.0/4")
+
+
+@lru_cache(maxsize=4096)  # the same relays' addresses recur from message to message
 def _unroutable(ip: str) -> str | None:
     """Why no TCP connection can come from this address, or None."""
     addr = ipaddress.ip_address(ip)
-    if addr.is_unspecified or (addr.version == 4 and addr in ipaddress.ip_network("0.0.0.0/8")):
+    if addr.is_unspecified or (addr.version == 4 and addr in _THIS_NETWORK):
         return "an unspecified address ('this host', RFC 1122 §3.2.1.3), never a connection's source"
     if addr.version == 4 and str(addr) == "255.255.255.255":
         return "the limited broadcast address, never a connection's source"
     if addr.is_multicast:
         return "a multicast address; TCP connections never come from one"
-    if addr.version == 4 and addr in ipaddress.ip_network("240.0.0.0/4"):
+    if addr.version == 4 and addr in _RESERVED:
         return "in 240.0.0.0/4, reserved and never routed (RFC 1112 §4)"
     return None
 

@@ -132,6 +132,8 @@ _ALLOWED_MIXES = (
 def mixed_script_label(host: str) -> tuple[str, list[str]] | None:
     """The first label of a (Unicode) host whose letters mix scripts, with the scripts found."""
     for label in host.split("."):
+        if label.isascii():
+            continue  # ASCII letters are all Latin: one script (and most hosts are all ASCII)
         scripts = sorted({s for s in map(_script, label) if s is not None})
         if len(scripts) > 1 and not any(set(scripts) <= allowed for allowed in _ALLOWED_MIXES):
             return label, scripts
@@ -139,8 +141,10 @@ def mixed_script_label(host: str) -> tuple[str, list[str]] | None:
 
 
 def _is_shortener(host_ascii: str) -> bool:
-    # A suffix match, not the Public Suffix List: shorteners are registrable domains themselves.
-    return host_ascii in SHORTENERS or any(host_ascii.endswith("." + s) for s in SHORTENERS)
+    # A suffix match, not the Public Suffix List: shorteners are registrable domains themselves. The host
+    # and each name it ends with (after a dot) is looked up, rather than each shortener tried in turn.
+    labels = host_ascii.split(".")
+    return any(".".join(labels[i:]) in SHORTENERS for i in range(len(labels)))
 
 
 def _notes(link: Link) -> list[str]:

@@ -1,0 +1,171 @@
+"""The shortcuts taken for speed give exactly what the plain computations they replace give."""
+
+from __future__ import annotations
+
+import email
+import re
+import sys
+from email.message import Message as EmailMessage
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mailcheck.checks import body_claims
+from mailcheck.checks import urls as url_check
+from mailcheck.message import _decode_bytes, parse
+from mailcheck.urls import _BARE_URL, _trim, bare_urls
+
+# Every character Python has, once: what re.IGNORECASE matches can be read off it.
+_ALL_CHARACTERS = "".join(map(chr, range(sys.maxunicode + 1)))
+
+
+def _ignorecase_matches(letters: str) -> set[str]:
+    return set(re.findall(f"[{letters}]", _ALL_CHARACTERS, re.IGNORECASE))
+
+
+# -- header splitting (message.py) ------------------------------------------------------------------------
+
+
+def _split_by_lines(raw: bytes) -> tuple[list[bytes], int, list[str]]:
+    """The header block split line by line, as the rules read: (fields, offset of the body, problems)."""
+    lines = re.findall(rb"[^\n]*\n|[^\n]+", raw)
+    pos = len(lines[0]) if lines and lines[0].startswith(b"From ") else 0
+    fields: list[bytes] = []
+    problems: list[str] = []
+    ended = False
+    for line in lines[1 if pos else 0:]:
+        if line in (b"\n", b"\r\n"):
+            pos += len(line)
+            ended = True
+            break
+        if line[:1] in (b" ", b"\t") and fields:
+            fields[-1] += line
+        elif re.match(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:", line):
+            fields.append(line)
+        else:
+            problems.append("a header line without a colon ends the header block early")
+            ended = True
+            break
+        pos += len(line)
+    if not ended and pos >= len(raw) and raw:
+        problems.append("the message has no body (no blank line after the headers)")
+    return fields, pos, problems
+
+
+_PIECES = [b"From x@y.example Mon Jan  1 00:00:00 2001\n", b"From: a <b@c.example>", b"Subject:", b"X-A :",
+           b"Content-Type: text/plain", b"Content-Type: multipart/mixed; boundary=B", b"--B\n", b" folded",
+           b"\tfolded", b"\n", b"\r\n", b"\r", b"body", b"\xc3\xa9", b":", b" ", b"From ", b"x: y\n"]
+_RAW = st.lists(st.sampled_from(_PIECES), max_size=14).map(b"".join)
+
+
+@settings(max_examples=400)
+@given(_RAW)
+def test_header_fields_are_split_as_line_by_line(raw: bytes) -> None:
+    message = parse(raw)
+    fields, end, problems = _split_by_lines(raw)
+    assert [h.raw for h in message.headers] == fields
+    assert message.header_end == end
+    assert [p for p in message.problems if "8-bit" not in p and "no header" not in p] == problems
+    for header in message.headers:
+        unfolded = re.sub(rb"\r?\n(?=[ \t])", b"", header.raw.partition(b":")[2])
+        assert header.value == _decode_bytes(unfolded).strip()
+
+
+_NAMES = [b"Content-Type", b"content-type", b"Content-Transfer-Encoding", b"Content-Disposition", b"Subject",
+          b"Content-Type ", b"From"]
+_VALUES = [b"text/plain", b"text/html; charset=utf-8", b"multipart/alternative; boundary=B", b"message/rfc822",
+           b"TEXT/plain;\n\tcharset=koi8-r", b"base64", b"quoted-printable", b"attachment; filename=a.txt",
+           b"\xc3\xa9", b"", b"text/plain; charset*=utf-8''%e2%82%ac"]
+_BODIES = [b"hello\n", b"aGVsbG8=\n", b"=E9t=E9=\n", b"cr\rline", b"line\r\n", b"--B\n", b"\xe9\xff\n", b""]
+
+
+@st.composite
+def _messages(draw: st.DrawFn) -> bytes:
+    eol = st.sampled_from([b"\n", b"\r\n"])
+    out = [b"From s@x.example Mon Jan  1 00:00:00 2001" + draw(eol)] if draw(st.booleans()) else []
+    for _ in range(draw(st.integers(0, 5))):
+        line = draw(st.sampled_from(_NAMES)) + b":" + draw(st.sampled_from([b" ", b"", b"\t"]))
+        line += draw(st.sampled_from(_VALUES))
+        if draw(st.integers(0, 9)) == 0:
+            line += b"\r"  # a bare CR: the stdlib's parser breaks the line there
+        out.append(line + draw(eol))
+    out.append(draw(st.sampled_from([b"\n", b"\r\n", b"junk\n", b""])))
+    out.extend(draw(st.lists(st.sampled_from(_BODIES), max_size=4)))
+    return b"".join(out)
+
+
+def _model(msg: EmailMessage) -> tuple[object, ...]:
+    # The stored payload itself: get_payload() can raise on an RFC 2231 charset, the stdlib's own bug.
+    payload = msg._payload if not msg.is_multipart() else None
+    return (msg.get_unixfrom(), list(msg.raw_items()), payload, [type(d) for d in msg.defects], msg.get_default_type())
+
+
+@settings(max_examples=400)
+@given(st.one_of(_messages(), _RAW))
+def test_single_part_messages_are_built_as_the_stdlib_parses_them(raw: bytes) -> None:
+    message = parse(raw)
+    stdlib = email.message_from_bytes(raw)
+    assert _model(message.parsed) == _model(stdlib)
+
+
+def test_the_shortcut_is_taken_only_where_the_stdlib_agrees() -> None:
+    plain = parse(b"From: a@b.example\nContent-Type: text/plain\n\nhi\n")
+    assert plain._single_part() is not None
+    multipart = parse(b"Content-Type: multipart/mixed; boundary=B\n\n--B\n\nhi\n--B--\n")
+    assert multipart._single_part() is None and multipart.parsed.is_multipart()
+    for raw in (b"Subject : x\n\nhi\n", b"Subject: x\ry: z\n\nhi\n", b"Subject: x\nno colon\n\nhi\n"):
+        assert not parse(raw)._stdlib_splits_alike
+
+
+# -- bare URLs (urls.py) ----------------------------------------------------------------------------------
+
+
+def test_url_start_spells_out_what_ignorecase_matches() -> None:
+    # _BARE_URL_START lists the case variants of h, t, p, s, f and w by hand.
+    assert _ignorecase_matches("htpsfw") == set("hHtTpPsSſfFwW")
+
+
+_TEXT = st.lists(st.sampled_from(["http://", "HTTPS://", "httpſ://", "ftp://", "www.", "WwW.", "x.example", "/a",
+                                  "@", ".", " ", "(", ")", "\n", "h", "w", "é", "-", "a", "mailto:"]),
+                 max_size=12).map("".join)
+
+
+@settings(max_examples=600)
+@given(_TEXT)
+def test_bare_urls_finds_what_finditer_finds(text: str) -> None:
+    expected = [u for u in (_trim(m.group(0)) for m in _BARE_URL.finditer(text)) if u and not u.endswith("://")]
+    assert bare_urls(text) == expected
+
+
+# -- the urls check ---------------------------------------------------------------------------------------
+
+
+@given(st.lists(st.sampled_from(["bit", "ly", "t", "co", "x", "", "abit"]), max_size=5).map(".".join))
+def test_shorteners_are_found_by_suffix(host: str) -> None:
+    expected = host in url_check.SHORTENERS or any(host.endswith("." + s) for s in url_check.SHORTENERS)
+    assert url_check._is_shortener(host) == expected
+
+
+# -- body claims ------------------------------------------------------------------------------------------
+
+
+def test_ascii_lookalikes_are_all_the_characters_ignorecase_matches_to_ascii() -> None:
+    letters_and_digits = _ignorecase_matches("a-z0-9")
+    assert {c for c in letters_and_digits if not c.isascii()} == set(body_claims._ASCII_LOOKALIKES)
+
+
+_CLAIM_TEXT = st.lists(st.sampled_from(["As Seen On", "as featured in", " TV", "100 %", "Money-Back", "risk free",
+                                        " guaranteed", "act NOW", "Limited Time", "don't miss", "expires today",
+                                        "Account", " access ", " suspended", "LOCKED", "\"", "a quote here, long",
+                                        "\" - John Smith", ".", "\n", "ſ", "K", "é", "x"]),
+                    max_size=10).map("".join)
+
+
+@settings(max_examples=600)
+@given(_CLAIM_TEXT)
+def test_claim_search_finds_what_a_plain_search_finds(body: str) -> None:
+    lowered = None if any(c in body for c in body_claims._ASCII_LOOKALIKES) else body.lower()
+    for _kind, pattern, words in body_claims._CLAIM_PATTERNS:
+        found = body_claims._search(pattern, words, body, lowered)
+        expected = pattern.search(body)
+        assert (found and found.span()) == (expected and expected.span())
