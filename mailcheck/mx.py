@@ -36,17 +36,22 @@ def _parse_mx(record: str) -> tuple[int, str] | None:
     return int(preference), normalise_name(exchange.strip())
 
 
+def is_null_mx(records: tuple[str, ...]) -> bool:
+    """RFC 7505 §3: the domain's only MX exchange is the root ("0 ."; text forms may drop the dot)."""
+    parsed = [_parse_mx(r) for r in records]
+    return bool(parsed) and all(p is not None and p[1] in ("", ".") for p in parsed)
+
+
 def mail_route(dns: DnsClient, domain: str) -> MailRoute:
     """Resolve a domain's MX the way a sending MTA would (RFC 5321 §5.1)."""
     domain = normalise_name(domain)
     mx = dns.query(domain, "MX")
     if mx.status is DnsStatus.OK:
         parsed = sorted(p for p in (_parse_mx(r) for r in mx.records) if p is not None)
-        # RFC 7505 §3: a null MX has the root as exchange; text forms drop the trailing dot, so "" too.
         hosts = tuple(dict.fromkeys(name for _, name in parsed if name not in ("", ".")))
         if hosts:
             return MailRoute(domain, RouteKind.MX, hosts, (mx,))
-        kind = RouteKind.NULL if parsed else RouteKind.NONE
+        kind = RouteKind.NULL if is_null_mx(mx.records) else RouteKind.NONE
         return MailRoute(domain, kind, (), (mx,))
     if mx.status is DnsStatus.NXDOMAIN:
         return MailRoute(domain, RouteKind.NONE, (), (mx,))

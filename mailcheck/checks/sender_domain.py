@@ -29,6 +29,7 @@ from ..continuum import step
 from ..dns import DnsAnswer, DnsClient, DnsStatus
 from ..envelope import address_domain, envelope_sender
 from ..model import Basis, Finding, Label, StepStatus
+from ..mx import is_null_mx
 
 if TYPE_CHECKING:
     from ..analyze import Context, Facts
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 ID = "sender-domain"
 SUMMARY = "the envelope-sender and From domains exist in DNS (A/AAAA/MX, RFC 7505 null MX)"
 STEP = "Sender domain exists"
-NULL_MX = ("0 .",)
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def domain_existence(dns: DnsClient, domain: str, role: str) -> DomainExistence:
     """role: "envelope" or "from" (they differ only for a null MX)."""
     answers = [dns.query(domain, "MX")]
     mx = answers[0]
-    if mx.status is DnsStatus.OK and tuple(mx.records) == NULL_MX:
+    if mx.status is DnsStatus.OK and is_null_mx(mx.records):
         return _null_mx(domain, mx, role)
     if mx.status is DnsStatus.OK:
         return DomainExistence(domain, Label.VALIDATED, Basis.CHECKED,
