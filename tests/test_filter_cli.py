@@ -24,8 +24,7 @@ def labels(out: bytes) -> str:
 
 def test_samples_pass_through_byte_for_byte() -> None:
     paths = sorted(SAMPLES.glob("*.eml"))
-    if not paths:
-        pytest.skip("no samples/*.eml yet")
+    assert len(paths) >= 4  # the samples are part of the project (samples/README.md)
     for path in paths:
         raw = path.read_bytes()
         done = run_filter(raw, "--offline")
