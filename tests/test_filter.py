@@ -258,6 +258,8 @@ def test_planted_headers_removed_in_error_output_too() -> None:
 
 HOP = (b"Received: from sender.example.net (sender.example.net [203.0.113.9])\n\tby mx.example.org (Postfix) "
        b"with ESMTP id ABC123\n\tfor <bob@example.org>; Wed, 18 Nov 2026 12:00:00 +0000 (UTC)\n")
+SENDER_HOP = (b"Received: from [192.0.2.200] (unknown [192.0.2.200])\n\tby sender.example.net (Postfix) "
+              b"with ESMTP id S1; Wed, 18 Nov 2026 11:59:59 +0000 (UTC)\n")
 OUR_AR = b"Authentication-Results: mx.example.org;\n\tspf=pass smtp.mailfrom=example.net\n"
 PLANTED_AR = b"Authentication-Results: mx.example.org; dkim=pass; dmarc=pass\n"
 REST = b"From: alice@example.net\nTo: bob@example.org\nSubject: hi\nDate: Wed, 18 Nov 2026 11:59:59 +0000\n\nHi.\n"
@@ -279,11 +281,12 @@ def test_real_analysis_keeps_your_servers_results_and_drops_planted_ones() -> No
     from mailcheck.analyze import Context, analyze
 
     ctx = Context(authserv_ids=("mx.example.org",))
-    raw = OUR_AR + HOP + PLANTED_AR + REST
+    raw = OUR_AR + HOP + SENDER_HOP + PLANTED_AR + REST
     out = analysed_output(raw, lambda data: analyze(data, ctx), 30.0, ("mx.example.org",))
     added, rest = split_added(out)
-    assert rest == OUR_AR + HOP + REST
-    assert verdict_of(out) == "forged"  # the planted copy impersonates your servers
+    assert rest == OUR_AR + HOP + SENDER_HOP + REST
+    assert verdict_of(out) == "forged"  # the planted copy, below the sender's own hop, impersonates you
     assert b"header:Authentication-Results[1]=forged" in b"".join(added).replace(b"\n ", b" ")
     # Without an analysis (it failed) nothing tells ours from planted: both go.
-    assert split_added(analysed_output(raw, _crash, None, ("mx.example.org",)))[1] == HOP + REST
+    crashed = analysed_output(raw, _crash, None, ("mx.example.org",))
+    assert split_added(crashed)[1] == HOP + SENDER_HOP + REST

@@ -108,3 +108,17 @@ def test_body_claims_are_one_uncheckable_field() -> None:
     assert claims.label is Label.UNVERIFIABLE and claims.basis is Basis.UNCHECKABLE
     kinds = " ".join(claims.evidence)
     assert "endorsement" in kinds and "testimonial" in kinds
+
+
+def test_results_in_the_entry_hops_trace_block_are_undecided_not_forged() -> None:
+    # Gmail's layout: its Received, then its Received-SPF and Authentication-Results, then older lines.
+    older = ("Received: from list.example.net (list.example.net [198.51.100.5])\n"
+             "\tby relay.example.net with ESMTP id Q1; Wed, 18 Nov 2026 11:59:50 +0000\n")
+    trace = ("Received-SPF: pass (mx.example.org: domain of a@example.com designates 203.0.113.9)\n"
+             "Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=example.com\n")
+    for layout in (trace + older + BASE, trace + BASE):
+        ours = field(run(build(layout)), "header:Authentication-Results[0]")
+        assert ours.label is Label.UNVERIFIABLE and ours.basis is Basis.UNDECIDED
+        assert "trace fields right below the entry hop" in ours.evidence[0]
+    # Below the sender's own relay hop, a field naming your server cannot be your server's: planted.
+    assert field(run(build(older + trace + BASE)), "header:Authentication-Results[0]").label is Label.FORGED

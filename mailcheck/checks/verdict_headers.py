@@ -5,7 +5,9 @@ Where such a header sits decides whose words it is (DESIGN §3). Above the entry
 it was added after your servers took the message: your servers' words (validated as such). Below it,
 it was in the message before your servers saw it: unverifiable — or forged when it impersonates your
 servers (your --authserv-id, a trusted host's name, a mailcheck header, or a header name your servers
-themselves added to this message).
+themselves added to this message). An Authentication-Results naming your server among the trace
+fields right below the entry hop's Received line (where Gmail and others write theirs) is left
+unverifiable: probably your server's, but a sender sending straight to you can put one there too.
 """
 
 from __future__ import annotations
@@ -75,6 +77,22 @@ def _impersonation(header: Header, facts: Facts, ctx: Context, names_above: set[
     return None
 
 
+# Fields a receiving server writes together with its own Received line.
+_TRACE = re.compile(r"^(?:received-spf|authentication-results|arc-[a-z-]+)$", re.IGNORECASE)
+
+
+def _in_entry_trace_block(position: int, facts: Facts) -> bool:
+    """Some servers (Gmail among them) write their Received-SPF and Authentication-Results just *below*
+    their own Received line. True when this field is in the run of trace fields right under the entry
+    hop's line: where the entry server writes them, and where a sender's plant would sit too."""
+    entry = facts.boundary.entry_index
+    received = facts.message.index_of("Received")
+    if entry is None or entry >= len(received):
+        return False
+    top = received[entry]
+    return top < position and all(_TRACE.match(h.name) for h in facts.message.headers[top + 1:position + 1])
+
+
 def _receipt_versus_now(header: Header, facts: Facts, ctx: Context) -> tuple[str, ...]:
     """For our own Authentication-Results: what was recorded at receipt beside today's re-check."""
     if header.name.lower() != "authentication-results" or ctx.offline:
@@ -119,6 +137,13 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
                  "a Return-Path below a Received line was written before your servers received the message; "
                  "only the final delivery agent's Return-Path records the envelope sender")
         reason = None if is_return_path else _impersonation(header, facts, ctx, names_above)
+        if reason and _AUTHRES.match(header.name) and _in_entry_trace_block(position, facts):
+            yield Finding(name, header.value, Label.UNVERIFIABLE, (
+                "it sits among the trace fields right below the entry hop's Received line, where some "
+                "receiving servers (Gmail among them) write their own results",
+                f"{reason.split(', yet')[0]}: probably that server's own record, but a sender can write "
+                "header fields there too, so nothing decides it"), ID, Basis.UNDECIDED)
+            continue
         if reason:
             yield Finding(name, header.value, Label.FORGED, (where, reason), ID)
         else:
