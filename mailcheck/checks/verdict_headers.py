@@ -30,7 +30,7 @@ VERDICT_HEADER = re.compile(
     r"|x-original-authentication-results$|arc-|received-spf$|x-ms-exchange-|x-microsoft-antispam"
     r"|x-forefront-antispam|x-mailscanner|x-barracuda|x-proofpoint|x-ironport|x-spamexperts"
     r"|x-mimecast|x-sophos|x-cmae|x-scanned-by$|x-bogosity$|x-dspam|x-rspamd|x-policyd|x-greylist"
-    r"|x-mailcheck)",
+    r"|domainkey-status$|x-mailcheck)",
     re.IGNORECASE,
 )
 # Headers that several honest hops may each add (ARC sets carry their own instance, A-R their own
@@ -78,7 +78,7 @@ def _impersonation(header: Header, facts: Facts, ctx: Context, names_above: set[
 
 
 # Fields a receiving server writes together with its own Received line.
-_TRACE = re.compile(r"^(?:received-spf|authentication-results|arc-[a-z-]+)$", re.IGNORECASE)
+_TRACE = re.compile(r"^(?:received-spf|authentication-results|domainkey-status|arc-[a-z-]+)$", re.IGNORECASE)
 
 
 def _in_entry_trace_block(position: int, facts: Facts) -> bool:
