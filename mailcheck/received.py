@@ -268,38 +268,49 @@ def _close(text: str, start: int) -> int:
     return -1
 
 
+class _Walk:
+    """Groups tokens into clauses as they come: a keyword opens a clause, other words join the current one."""
+
+    def __init__(self) -> None:
+        self.leading = _Clause("")
+        self.clauses: dict[str, _Clause] = {}
+        self.extra: list[_Clause] = []
+        self.current = self.leading
+
+    def comment(self, text: str) -> None:
+        self.current.comments.append(text.strip())
+
+    def word(self, tok: str) -> None:
+        low = _KEYWORDS.get(tok)
+        if low is None:
+            self.current.words.append(tok)
+        elif not (low == "from" and self.current.keyword == "from"):  # Smail's "from relay from [ip] by …"
+            self.current = _Clause(low)
+            if low in self.clauses:
+                self.extra.append(self.current)
+            else:
+                self.clauses[low] = self.current
+
+    def done(self, unbalanced: bool) -> _Parsed:
+        return _Parsed(self.leading, self.clauses, self.extra, unbalanced)
+
+
 def _tokenise(text: str) -> _Parsed:
     toks = _TOKEN.findall(text)
     if "(" in toks or ")" in toks:
         return _tokenise_slow(text)
-    leading = _Clause("")
-    clauses: dict[str, _Clause] = {}
-    extra: list[_Clause] = []
-    current = leading
+    walk = _Walk()
     for tok in toks:
         if tok[0] == "(":
-            current.comments.append(tok[1:-1].strip())
-            continue
-        low = _KEYWORDS.get(tok)
-        if low is not None:
-            if low == "from" and current.keyword == "from":
-                continue  # Smail's "from relay from [1.2.3.4] by …": one clause
-            current = _Clause(low)
-            if low in clauses:
-                extra.append(current)
-            else:
-                clauses[low] = current
+            walk.comment(tok[1:-1])
         else:
-            current.words.append(tok)
-    return _Parsed(leading, clauses, extra, False)
+            walk.word(tok)
+    return walk.done(False)
 
 
 def _tokenise_slow(text: str) -> _Parsed:
     """The same walk, for comments nested deeper than _TOKEN reaches and for unbalanced parentheses."""
-    leading = _Clause("")
-    clauses: dict[str, _Clause] = {}
-    extra: list[_Clause] = []
-    current = leading
+    walk = _Walk()
     unbalanced = False
     pos = 0
     end = len(text)
@@ -309,32 +320,20 @@ def _tokenise_slow(text: str) -> _Parsed:
             break
         tok = m.group()
         pos = m.end()
-        first = tok[0]
-        if first == "(":
-            if tok == "(":
-                # nested deeper than the token pattern reaches, or never closed
-                close = _close(text, m.start())
-                if close < 0:
-                    unbalanced = True
-                    current.comments.append(text[m.end():].strip())
-                    break
-                tok, pos = text[m.start():close], close
-            current.comments.append(tok[1:-1].strip())
+        if tok == "(":
+            # nested deeper than the token pattern reaches, or never closed
+            close = _close(text, m.start())
+            if close < 0:
+                walk.comment(text[m.end():])
+                return walk.done(True)
+            tok, pos = text[m.start():close], close
+        if tok[0] == "(":
+            walk.comment(tok[1:-1])
         elif tok == ")":
             unbalanced = True
         else:
-            low = _KEYWORDS.get(tok)
-            if low is not None:
-                if low == "from" and current.keyword == "from":
-                    continue  # Smail's "from relay from [1.2.3.4] by …": one clause
-                current = _Clause(low)
-                if low in clauses:
-                    extra.append(current)
-                else:
-                    clauses[low] = current
-            else:
-                current.words.append(tok)
-    return _Parsed(leading, clauses, extra, unbalanced)
+            walk.word(tok)
+    return walk.done(unbalanced)
 
 
 def _split_date(text: str) -> tuple[str, str | None]:
