@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from support.authdata import SHARED, server_zone
-from support.dns_server import DnsServer, dns_server
+from support.dns_server import DnsServer
 
 from mailcheck.arc_verify import ArcOutcome, verify_chain
 from mailcheck.dns import DnsClient, StaticDns
@@ -17,7 +17,6 @@ from mailcheck.message import parse
 from mailcheck.model import Label
 from mailcheck.resolver import Resolver
 
-__all__ = ["dns_server"]
 SUITE = SHARED / "corpora" / "arc-test-suite" / "arc-draft-validation-tests.yml"
 ABSENT = f"{SUITE} is absent (the shared corpora are not checked out beside the repository)"
 TOTAL = 171

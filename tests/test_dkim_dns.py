@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from support.authdata import DATA, records_and_message, server_zone
-from support.dns_server import DnsServer, Mode, dns_server
+from support.dns_server import DnsServer, Mode
 from support.signing import message, rsa_key, sign
 
 from mailcheck.dkim_verify import DkimOutcome, verify_all
@@ -15,7 +15,6 @@ from mailcheck.message import parse
 from mailcheck.model import Label
 from mailcheck.resolver import Resolver
 
-__all__ = ["dns_server"]
 Start = Callable[..., DnsServer]
 RSA = rsa_key(2048)
 KEY_NAME = "sel._domainkey.example.com"

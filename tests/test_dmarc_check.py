@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from support.dns_server import DnsServer, dns_server
+from support.dns_server import DnsServer
 from support.messages import TRUSTED_HOP, field
 from support.signing import message, rsa_key, sign
 
@@ -18,7 +18,6 @@ from mailcheck.message import parse
 from mailcheck.model import Boundary, Label
 from mailcheck.resolver import Resolver
 
-__all__ = ["dns_server"]
 RSA = rsa_key(2048)
 KEY = ("sel._domainkey.example.com", "TXT")
 # The envelope sender is a bulk mailer's bounce domain: SPF passes for it, but it is not aligned.

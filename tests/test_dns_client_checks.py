@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from support.dns_facts import context, facts_for, message_bytes, run_dns_checks
-from support.dns_server import DnsServer, Mode, ZoneDict, dns_server
+from support.dns_server import DnsServer, Mode, ZoneDict
 
 from mailcheck.analyze import Context
 from mailcheck.checks import client_dns
@@ -17,7 +17,6 @@ from mailcheck.model import Basis, Finding, Label
 from mailcheck.resolver import Resolver
 from mailcheck.spf import SpfResult
 
-__all__ = ["dns_server"]
 IP = "192.0.2.10"
 REV = "10.2.0.192.in-addr.arpa"
 RAW = message_bytes("Return-Path: <a@example.com>", "Received: from x by mx.example.org", "From: a@example.com")

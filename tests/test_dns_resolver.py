@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support.dns_server import DnsServer, Mode, ZoneDict, dns_server
+from support.dns_server import DnsServer, Mode, ZoneDict
 
 from mailcheck.dns import (
     DnsAnswer,
@@ -25,7 +25,6 @@ from mailcheck.dns import (
 from mailcheck.dnsrecord import ReplayDns, load_record
 from mailcheck.resolver import CNAME_LOOP, Resolver
 
-__all__ = ["dns_server"]
 ROOT = Path(__file__).resolve().parents[1]
 
 ZONE: ZoneDict = {

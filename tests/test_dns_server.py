@@ -11,9 +11,7 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 import pytest
-from support.dns_server import DnsServer, Mode, Zone, ZoneDict, dns_server
-
-__all__ = ["dns_server"]
+from support.dns_server import DnsServer, Mode, Zone, ZoneDict
 
 ZONE: ZoneDict = {
     "example.com": {"MX": ["10 mx.example.com"], "TXT": ["v=spf1 -all"]},

@@ -5,19 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pytest
-from support.smtp_servers import (
-    KNOWN_USER,
-    AiosmtpdServer,
-    ScriptedServer,
-    closed_port,
-    smtp_accept_all,
-    smtp_banner_554,
-    smtp_close,
-    smtp_hang,
-    smtp_policy_reject,
-    smtp_reject_unknown,
-    smtp_tempfail,
-)
+from support.smtp_servers import KNOWN_USER, AiosmtpdServer, ScriptedServer
 
 from mailcheck.analyze import Context, Facts, MtaEvidence
 from mailcheck.checks import probe
@@ -25,11 +13,6 @@ from mailcheck.dns import DnsClient, DnsStatus, StaticDns
 from mailcheck.message import parse
 from mailcheck.model import Basis, Boundary, Finding, Label, StepStatus
 from mailcheck.smtp_probe import CalloutAnswer, Outcome
-
-__all__ = [  # fixtures imported for pytest; listed so linters see them used
-    "closed_port", "smtp_accept_all", "smtp_banner_554", "smtp_close", "smtp_hang", "smtp_policy_reject",
-    "smtp_reject_unknown", "smtp_tempfail",
-]
 
 ZONE: dict[tuple[str, str], list[str]] = {
     ("sender.test", "MX"): ["10 mx.sender.test"],

@@ -6,7 +6,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
-from support.smtp_servers import AiosmtpdServer, smtp_accept_all
+from support.smtp_servers import AiosmtpdServer
 
 from mailcheck.analyze import Context, Facts
 from mailcheck.checks import probe
@@ -14,8 +14,6 @@ from mailcheck.dns import StaticDns
 from mailcheck.message import parse
 from mailcheck.model import Boundary
 from mailcheck.probe_cache import ProbeCache
-
-__all__ = ["smtp_accept_all"]  # fixture, imported for pytest
 
 ZONE = {("sender.test", "MX"): ["10 mx.sender.test"], ("mx.sender.test", "A"): ["127.0.0.1"],
         ("other.test", "MX"): ["10 mx.sender.test"]}

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from support.dns_server import DnsServer, Mode, dns_server
-from support.smtp_servers import (
-    KNOWN_USER,
-    AiosmtpdServer,
-    smtp_accept_all,
-    smtp_reject_unknown,
-)
+from support.dns_server import DnsServer, Mode
+from support.smtp_servers import KNOWN_USER, AiosmtpdServer
 
 from mailcheck.analyze import Facts
 from mailcheck.checks import probe
@@ -18,8 +13,6 @@ from mailcheck.dns import close_dns
 from mailcheck.message import parse
 from mailcheck.model import Basis, Boundary, Finding, Label
 from mailcheck.options import Settings, build_context
-
-__all__ = ["dns_server", "smtp_accept_all", "smtp_reject_unknown"]  # fixtures, imported for pytest
 
 ZONE = {
     "sender.test": {"MX": ["10 mx.sender.test."]},

@@ -8,17 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
-from support.dns_server import DnsServer, dns_server
+from support.dns_server import DnsServer
 from support.messages import build
-from support.smtp_servers import KNOWN_USER, AiosmtpdServer, smtp_reject_unknown
+from support.smtp_servers import KNOWN_USER, AiosmtpdServer
 
 from mailcheck.analyze import analyze
 from mailcheck.cli import cli
 from mailcheck.dns import close_dns
 from mailcheck.model import Label, Report, StepStatus
 from mailcheck.options import Settings, build_context
-
-__all__ = ["dns_server", "smtp_reject_unknown"]  # fixtures, imported for pytest
 
 ZONE = {"sender.test": {"MX": ["10 mx.sender.test."]}, "mx.sender.test": {"A": ["127.0.0.1"]}}
 

@@ -5,36 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from support.smtp_servers import (
-    HOST,
-    KNOWN_USER,
-    AiosmtpdServer,
-    ScriptedServer,
-    closed_port,
-    smtp_accept_all,
-    smtp_banner_421,
-    smtp_banner_554,
-    smtp_close,
-    smtp_endless,
-    smtp_garbage,
-    smtp_hang,
-    smtp_no_ehlo,
-    smtp_policy_reject,
-    smtp_refuse_greeting,
-    smtp_refuse_null_sender,
-    smtp_reject_unknown,
-    smtp_reject_unknown_plain,
-    smtp_slow_banner,
-    smtp_tempfail,
-)
+from support.smtp_servers import HOST, KNOWN_USER, AiosmtpdServer, ScriptedServer
 
 from mailcheck.smtp_probe import CalloutAnswer, Outcome, Reply, Session, converse, safe_path, says_no_such_mailbox
-
-__all__ = [  # fixtures imported for pytest; listed so linters see them used
-    "closed_port", "smtp_accept_all", "smtp_banner_421", "smtp_banner_554", "smtp_close", "smtp_endless",
-    "smtp_garbage", "smtp_hang", "smtp_no_ehlo", "smtp_policy_reject", "smtp_refuse_greeting",
-    "smtp_refuse_null_sender", "smtp_reject_unknown", "smtp_reject_unknown_plain", "smtp_slow_banner", "smtp_tempfail",
-]
 
 HELO = "probe.mailcheck.test"
 RANDOM = "no-such-user-0123456789ab@sender.test"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from support.archives import mbox, mbox_entry, message, write
-from support.dns_server import DnsServer, dns_server  # noqa: F401 - the fixture
+from support.dns_server import DnsServer
 
 import mailcheck.analyze
 from mailcheck.cli import cli
@@ -164,7 +164,7 @@ def test_outcomes_of_one_message_are_not_shared() -> None:
     assert len(inner.asked) == 2 and shared == {} and client.take_used() == []
 
 
-def test_a_scan_with_two_workers_asks_each_question_once(tmp_path: Path, dns_server: Any) -> None:  # noqa: F811
+def test_a_scan_with_two_workers_asks_each_question_once(tmp_path: Path, dns_server: Any) -> None:
     domains = [f"d{n}.example" for n in range(6)]
     zone: dict[str, dict[str, list[str]]] = {}
     for domain in domains:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from support.dns_server import DnsServer
-from support.smtp_servers import AiosmtpdServer, smtp_accept_all  # noqa: F401  (fixture)
+from support.smtp_servers import AiosmtpdServer
 
 from mailcheck.cli import cli
 
@@ -32,7 +32,7 @@ def test_probes_in_a_scan_need_allow_probes(tmp_path: Path) -> None:
 
 
 def test_two_workers_share_one_probe_per_domain(tmp_path: Path, dns_server: Callable[..., DnsServer],
-                                                 smtp_accept_all: AiosmtpdServer) -> None:  # noqa: F811
+                                                 smtp_accept_all: AiosmtpdServer) -> None:
     dns = dns_server({"sender.test": {"MX": ["10 mx.sender.test"]}, "mx.sender.test": {"A": ["127.0.0.1"]}})
     archive = mbox(tmp_path / "archive.mbox", 8)
     args = ["scan", "--format", "jsonl", "--jobs", "2", "--chunk", "1", "--resolver", dns.resolver,

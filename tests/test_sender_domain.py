@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from support.dns_facts import context, facts_for, message_bytes
-from support.dns_server import DnsServer, Mode, ZoneDict, dns_server
+from support.dns_server import DnsServer, Mode, ZoneDict
 
 from mailcheck.analyze import Context, MtaEvidence
 from mailcheck.checks import sender_domain
@@ -17,8 +17,6 @@ from mailcheck.envelope import FROM_MBOX, FROM_MTA, FROM_RETURN_PATH, FROM_X_ENV
 from mailcheck.message import parse
 from mailcheck.model import Basis, Finding, Label, StepStatus
 from mailcheck.resolver import Resolver
-
-__all__ = ["dns_server"]
 
 # -- envelope_sender --------------------------------------------------------------------------
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from support.dns_server import DnsServer, Mode, ZoneDict, dns_server
+from support.dns_server import DnsServer, Mode, ZoneDict
 
 from mailcheck.dns import message_budget
 from mailcheck.resolver import Resolver
 from mailcheck.spf import check_helo, check_mail_from
 
-__all__ = ["dns_server"]
 IP = "192.0.2.5"
 ZONE: ZoneDict = {
     "example.com": {"TXT": ["v=spf1 include:_spf.example.com -all"]},
