@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .trust import ours_above
+
 if TYPE_CHECKING:
     from .model import Boundary
 
@@ -122,15 +124,11 @@ def remove_ours(header_lines: Sequence[bytes], authserv_ids: Sequence[str] = (),
 
 def written_by_us(raw: bytes, boundary: Boundary) -> int:
     """How many header fields from the top your servers wrote: those above the entry hop's Received
-    line (or above the last trusted one when no hop records an untrusted client) — the same limit
-    the verdict-headers check uses."""
+    line (or above the last trusted one when no hop records an untrusted client) — trust.ours_above,
+    the limit the verdict-headers check uses, over this module's own split of the raw header block."""
     fields = _fields(layout(raw).header_lines)
     received = [i for i, f in enumerate(fields) if (m := _FIELD.match(f)) and _RECEIVED.match(m.group(1))]
-    if boundary.entry_index is not None and boundary.entry_index < len(received):
-        return received[boundary.entry_index]
-    if boundary.trusted_count and boundary.trusted_count <= len(received):
-        return received[boundary.trusted_count - 1]
-    return 0
+    return ours_above(received, boundary)
 
 
 def has_header_fields(parts: Layout) -> bool:

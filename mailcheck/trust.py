@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -236,6 +237,17 @@ def trusted_receipt_time(facts: Facts) -> datetime | None:
             if view.hop.timestamp is not None:
                 return view.hop.timestamp
     return None
+
+
+def ours_above(received_positions: Sequence[int], boundary: Boundary) -> int:
+    """The header position above which only your servers can have added fields: the entry hop's Received
+    line, or the last trusted one when no hop records an untrusted client; 0 when nothing is trusted.
+    received_positions: where each Received line sits among the header fields, newest first."""
+    if boundary.entry_index is not None and boundary.entry_index < len(received_positions):
+        return received_positions[boundary.entry_index]
+    if boundary.trusted_count and boundary.trusted_count <= len(received_positions):
+        return received_positions[boundary.trusted_count - 1]
+    return 0
 
 
 def entry_client(facts: Facts, ctx: Context) -> EntryClient | None:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import Basis, Finding, Label
+from ..trust import ours_above
 
 if TYPE_CHECKING:
     from ..analyze import Context, Facts
@@ -49,13 +50,7 @@ def authserv_id(value: str) -> str:
 
 def ours_limit(facts: Facts) -> int:
     """Header position above which only your servers can have added headers."""
-    positions = facts.message.index_of("Received")
-    boundary = facts.boundary
-    if boundary.entry_index is not None and boundary.entry_index < len(positions):
-        return positions[boundary.entry_index]
-    if boundary.trusted_count and boundary.trusted_count <= len(positions):
-        return positions[boundary.trusted_count - 1]
-    return 0
+    return ours_above(facts.message.index_of("Received"), facts.boundary)
 
 
 def _impersonation(header: Header, facts: Facts, ctx: Context, names_above: set[str]) -> str | None:
