@@ -2,7 +2,7 @@
 
 Usage: python3 benchmarks/received_coverage.py [PATH ...]   (default: ../shared/corpora beside the repo)
 
-Walks every message under each PATH with mailcheck.sources (mbox, Maildir, folders, single files),
+Walks every message under each PATH with mailcheck.commands.scan.sources (mbox, Maildir, folders, single files),
 parses every Received header and counts, per corpus (first directory level under PATH) and overall:
 
 - relay lines (Hop.relay True): SMTP hand-offs from one machine to another;
@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mailcheck.message import parse
-from mailcheck.received import parse_received
-from mailcheck.sources import items
+from mailcheck.commands.scan.sources import items
+from mailcheck.parse.message import parse
+from mailcheck.parse.received import parse_received
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 # Anything that could be an address: a dotted quad, or hex groups joined by ':' with at least two colons.

@@ -1,5 +1,5 @@
 """`python -m mailcheck`."""
 
-from .cli import main
+from mailcheck.cli import main
 
 main()

@@ -1,84 +1,28 @@
-"""Context + analyze(raw, ctx) -> Report: parse once, run every check, never let one crash the rest."""
+"""analyze(raw, ctx) -> Report: parse once, run every check, never let one crash the rest."""
 
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
-from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
-from .dns import DnsClient, OfflineDns, message_budget
-from .message import Message, parse
-
-if TYPE_CHECKING:
-    from .checks import Check
-from .model import (
+from mailcheck import trust
+from mailcheck.checks import CHECKS, Check
+from mailcheck.context import Context, Facts
+from mailcheck.continuum import continuum
+from mailcheck.lookup.contract import message_budget
+from mailcheck.model import (
     Basis,
     Boundary,
-    ContinuumStep,
     Finding,
-    HopView,
     Label,
     Report,
     decide_verdict,
 )
-from .probe_cache import ProbeCache
-
-
-@dataclass(frozen=True)
-class MtaEvidence:
-    """What the MTA itself saw, exported by Postfix to the filter (CLIENT_ADDRESS, CLIENT_HELO, SENDER)."""
-
-    client_address: str | None = None
-    client_helo: str | None = None
-    sender: str | None = None
-
-
-@dataclass(frozen=True)
-class Context:
-    """Everything an analysis depends on besides the message. Immutable; shared across messages."""
-
-    trusted: tuple[str, ...] = ()  # --trusted CIDR|HOST
-    authserv_ids: tuple[str, ...] = ()  # --authserv-id: names our own servers write in A-R headers
-    dns: DnsClient = field(default_factory=OfflineDns)
-    offline: bool = True
-    now: datetime | None = None  # clock for expiry checks; None = the real clock
-    skew_seconds: int = 600  # clock-skew allowance between hops (stated in evidence)
-    mta: MtaEvidence | None = None
-    probes: frozenset[str] = frozenset()  # "responsive", "callout"
-    helo: str | None = None  # --helo: our name in probe greetings; None = socket.getfqdn() when probing
-    smtp_port: int = 25  # --smtp-port
-    probe_limit: int = 20  # at most this many domains probed per run
-    probe_timeout: float = 10.0  # seconds to connect, and for each SMTP reply
-    probe_private: bool = False  # let probes connect to non-public addresses (tests, labs)
-    probe_cache: ProbeCache = field(default_factory=ProbeCache)  # the run's probes, shared across messages
-    resolve_urls: bool = False
-    debug: bool = False  # re-raise crashing checks
-
-
-@dataclass
-class Facts:
-    """What the checks share: the parsed message, the chain, and results earlier checks left behind."""
-
-    message: Message
-    hops: tuple[HopView, ...]
-    boundary: Boundary
-    results: dict[str, Any] = field(default_factory=dict)  # check id -> that check's typed result
-    steps: dict[str, ContinuumStep] = field(default_factory=dict)  # continuum step name -> outcome
-
-    @property
-    def entry(self) -> HopView | None:
-        idx = self.boundary.entry_index
-        return self.hops[idx] if idx is not None else None
+from mailcheck.parse.message import parse
 
 
 def analyze(raw: bytes, ctx: Context, source: str = "-") -> Report:
     """Analyse one message. Never raises for bad input; a crashing check becomes a finding."""
-    from . import trust
-    from .checks import CHECKS
-    from .continuum import continuum
-
     message = parse(raw)
     problems = list(message.problems)
     try:

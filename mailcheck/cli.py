@@ -16,14 +16,14 @@ def main() -> None:
     """Console-script entry point: click's own usage errors exit 2, ours too."""
     argv = sys.argv[1:]
     if argv[:1] == ["filter"]:
-        from .filter_args import fast_settings
+        from mailcheck.commands.filter.args import fast_settings
 
         parsed = fast_settings(argv[1:])
         if parsed is not None:
-            from .filter_run import run
+            from mailcheck.commands.filter.run import run
 
             sys.exit(run(*parsed))
-    from .commands import cli
+    from mailcheck.commands.group import cli
 
     cli.main(prog_name="mailcheck")
 
@@ -31,7 +31,7 @@ def main() -> None:
 def __getattr__(name: str) -> Any:
     # `from mailcheck.cli import cli` (tests, other code) without importing click for the filter.
     if name == "cli":
-        from .commands import cli
+        from mailcheck.commands.group import cli
 
         return cli
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

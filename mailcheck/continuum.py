@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .model import ContinuumStep, StepStatus
-from .trust import entry_client
+from mailcheck.model import ContinuumStep, StepStatus
+from mailcheck.trust import entry_client
 
 if TYPE_CHECKING:
-    from .analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 # The essay's steps that a check can take: name -> (what it proves, why it does not run by default).
 PROVES: dict[str, tuple[str, str]] = {

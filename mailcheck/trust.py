@@ -10,12 +10,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .model import Boundary, Hop, HopView
-from .received import parse_received
+from mailcheck.model import Boundary, Hop, HopView
+from mailcheck.parse.received import parse_received
 
 if TYPE_CHECKING:
-    from .analyze import Context, Facts
-    from .message import Message
+    from mailcheck.context import Context, Facts
+    from mailcheck.parse.message import Message
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from support.messages import SAMPLES, build, run
 
 from mailcheck import analyze as analyze_module
-from mailcheck.analyze import Context, analyze
-from mailcheck.checks import CHECK_MODULES, CHECKS
+from mailcheck import checks as checks_package
+from mailcheck.analyze import analyze
+from mailcheck.checks import CHECKS
+from mailcheck.context import Context, Results
 from mailcheck.model import Basis, Finding, Label
 
 
-def test_every_check_is_documented_and_unique() -> None:
-    assert len(CHECKS) == len(CHECK_MODULES)
+def test_every_check_module_is_registered_documented_and_unique() -> None:
+    modules = {p.stem for p in Path(checks_package.__file__).parent.glob("*.py") if p.stem != "__init__"}
+    assert {c.__name__.rsplit(".", 1)[1] for c in CHECKS} == modules  # type: ignore[attr-defined]
     ids = [c.ID for c in CHECKS]
     assert len(set(ids)) == len(ids)
     for check in CHECKS:
@@ -25,6 +29,8 @@ def test_every_check_is_documented_and_unique() -> None:
 class _Crashing:
     ID = "crashing"
     SUMMARY = "a check that fails"
+    NEEDS = ()
+    PROVIDES = ()
 
     @staticmethod
     def run(facts: object, ctx: object) -> Iterator[Finding]:
@@ -33,7 +39,7 @@ class _Crashing:
 
 
 def test_crashing_check_becomes_an_unverifiable_finding(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("mailcheck.checks.CHECKS", (*CHECKS, _Crashing))
+    monkeypatch.setattr("mailcheck.analyze.CHECKS", (*CHECKS, _Crashing))
     report = run(build("From: a@example.com\n"))
     crashed = [f for f in report.fields if f.name == "check:crashing"]
     assert crashed and crashed[0].label is Label.UNVERIFIABLE and crashed[0].basis is Basis.UNDECIDED
@@ -70,3 +76,14 @@ def test_charset_names_that_are_not_codecs() -> None:
         report = analyze(raw, Context())
         assert not [e for e in report.errors if "crashed" in e], report.errors
         assert any(f.name == "url[0]" for f in report.fields)
+
+
+def test_the_registry_runs_every_check_after_those_it_needs() -> None:
+    provided: set[str] = set()
+    fields = set(Results.__dataclass_fields__)
+    for check in CHECKS:
+        assert set(check.NEEDS) <= provided, f"{check.ID} needs {set(check.NEEDS) - provided} before it runs"
+        assert set(check.PROVIDES) <= fields, f"{check.ID} provides a result Results has no field for"
+        assert not set(check.PROVIDES) & provided, f"{check.ID} provides what an earlier check provides"
+        provided |= set(check.PROVIDES)
+    assert provided == fields, f"no check provides {fields - provided}"

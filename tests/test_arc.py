@@ -8,12 +8,12 @@ import pytest
 from support.authdata import DATA, records_and_message, shared, static_dns
 from support.signing import arc_seal, message, rsa_key, sign
 
-from mailcheck.analyze import Context, Facts
-from mailcheck.arc_verify import ArcOutcome, ArcResult, verify_chain
+from mailcheck.auth.arc import ArcOutcome, ArcResult, verify_chain
 from mailcheck.checks import arc as arc_check
-from mailcheck.dns import DnsStatus, OfflineDns, StaticDns
-from mailcheck.message import parse
+from mailcheck.context import Context, Facts
+from mailcheck.lookup.contract import DnsStatus, OfflineDns, StaticDns
 from mailcheck.model import Basis, Boundary, Label
+from mailcheck.parse.message import parse
 
 RSA = rsa_key(2048)
 LIST_KEY = "arc._domainkey.lists.example.org"
@@ -170,4 +170,4 @@ def test_the_check_yields_the_arc_field_with_every_sealer() -> None:
     assert "ARC set i=1: ARC-Seal d=lists.example.org s=arc cv=none verifies" in text
     assert "records (the sealer's claim): i=1; lists.example.org; dkim=pass" in text
     assert "TXT arc._domainkey.lists.example.org: v=DKIM1; k=rsa; p=" in text
-    assert isinstance(facts.results["arc"], ArcResult)
+    assert isinstance(facts.results.arc, ArcResult)

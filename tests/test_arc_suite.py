@@ -11,11 +11,11 @@ import yaml
 from support.authdata import SHARED, server_zone
 from support.dns_server import DnsServer
 
-from mailcheck.arc_verify import ArcOutcome, verify_chain
-from mailcheck.dns import DnsClient, StaticDns
-from mailcheck.message import parse
+from mailcheck.auth.arc import ArcOutcome, verify_chain
+from mailcheck.lookup.contract import DnsClient, StaticDns
+from mailcheck.lookup.resolver import Resolver
 from mailcheck.model import Label
-from mailcheck.resolver import Resolver
+from mailcheck.parse.message import parse
 
 SUITE = SHARED / "corpora" / "arc-test-suite" / "arc-draft-validation-tests.yml"
 ABSENT = f"{SUITE} is absent (the shared corpora are not checked out beside the repository)"

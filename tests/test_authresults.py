@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from support.signing import arc_seal, message, rsa_key, sign
 
-from mailcheck.arc_verify import verify_chain
-from mailcheck.authresults import ArMethod, ArProperty, AuthResults, compare, parse
-from mailcheck.dkim_verify import verify_all
-from mailcheck.dmarc import evaluate
-from mailcheck.dns import DnsStatus, StaticDns
-from mailcheck.message import parse as parse_message
+from mailcheck.auth.arc import verify_chain
+from mailcheck.auth.authresults import ArMethod, ArProperty, AuthResults, compare, parse
+from mailcheck.auth.dkim_verify import verify_all
+from mailcheck.auth.dmarc import evaluate
+from mailcheck.auth.spf import SpfOutcome, SpfResult
+from mailcheck.context import Results
+from mailcheck.lookup.contract import DnsStatus, StaticDns
 from mailcheck.model import Basis, Label
-from mailcheck.spf import SpfOutcome, SpfResult
+from mailcheck.parse.message import parse as parse_message
 
 RSA = rsa_key(2048)
 OTHER = rsa_key(1024)
@@ -48,9 +49,9 @@ def ar(text: str) -> AuthResults:
 
 
 def dkim_results(raw: bytes, zone: dict[tuple[str, str], list[str]],
-                 key_failure: DnsStatus | None = None) -> dict[str, object]:
+                 key_failure: DnsStatus | None = None) -> Results:
     dns = StaticDns(zone, fail={KEY[0]: key_failure} if key_failure else None)
-    return {"dkim": verify_all(parse_message(raw), dns)}
+    return Results(dkim=verify_all(parse_message(raw), dns))
 
 
 def test_a_rotated_key_is_explained() -> None:
@@ -83,8 +84,8 @@ def test_agreement_and_a_body_changed_after_receipt() -> None:
 def test_header_b_picks_the_signature_among_several_of_one_domain() -> None:
     raw = sign(sign(message(), RSA), OTHER, selector="old")  # dkim[0] s=old, dkim[1] s=sel
     results = dkim_results(raw, {KEY: [RSA.record()]})
-    signatures = results["dkim"]
-    assert isinstance(signatures, tuple)
+    signatures = results.dkim
+    assert signatures is not None
     b_old = signatures[0].b_prefix[:8]
     (sentence,) = compare([ar(f"mx.example.org; dkim=pass header.d=example.com header.b={b_old}")], results)
     assert "old._domainkey.example.com is gone" in sentence
@@ -108,11 +109,11 @@ def test_a_dns_failure_now() -> None:
     assert "could not be re-checked" in sentence
 
 
-def spf_now(result: str) -> dict[str, object]:
+def spf_now(result: str) -> Results:
     outcome = SpfOutcome("mailfrom", "bounce@example.com", "example.com", "203.0.113.9", result, "",
                          Label.UNVERIFIABLE, Basis.UNDECIDED)
-    return {"spf": SpfResult(True, sender="bounce@example.com", sender_source="Return-Path",
-                             mail_from=outcome)}
+    return Results(spf=SpfResult(True, sender="bounce@example.com", sender_source="Return-Path",
+                                 mail_from=outcome))
 
 
 def test_spf_changed_since_receipt() -> None:
@@ -121,18 +122,18 @@ def test_spf_changed_since_receipt() -> None:
     assert changed.endswith("now SPF for example.com gives fail: the SPF record of example.com (or a record "
                             "it includes) has probably changed since")
     assert compare(then, spf_now("pass"))[0].endswith("the re-check now agrees (pass)")
-    assert compare(then, {})[0].endswith("SPF could not be re-checked now")
+    assert compare(then, Results())[0].endswith("SPF could not be re-checked now")
 
 
 def test_dmarc_and_arc_compared() -> None:
     dns = StaticDns({("_dmarc.example.com", "TXT"): ["v=DMARC1; p=reject"]})
     dmarc = evaluate(["a@example.com"], verify_all(parse_message(sign(message(), RSA)), dns), None, dns)
-    (sentence,) = compare([ar("mx.example.org; dmarc=pass header.from=example.com")], {"dmarc": dmarc})
+    (sentence,) = compare([ar("mx.example.org; dmarc=pass header.from=example.com")], Results(dmarc=dmarc))
     assert "now dmarc=fail" in sentence and "no-key" in sentence
     chain = verify_chain(parse_message(arc_seal(message(), RSA)), StaticDns({}))
-    (arc_sentence,) = compare([ar("mx.example.org; arc=pass")], {"arc": chain})
+    (arc_sentence,) = compare([ar("mx.example.org; arc=pass")], Results(arc=chain))
     assert "now the chain's result is cv=fail" in arc_sentence and "could not be checked" in arc_sentence
 
 
 def test_unknown_methods_are_left_alone() -> None:
-    assert compare([AuthResults("mx.example.org", (ArMethod("iprev", "pass"),), "")], {}) == ()
+    assert compare([AuthResults("mx.example.org", (ArMethod("iprev", "pass"),), "")], Results()) == ()

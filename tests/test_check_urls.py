@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from support.links import CORPORA, alternative, html_message, mbox_messages, plain_message, url_findings
 
-from mailcheck.analyze import Context
 from mailcheck.checks import urls as check
-from mailcheck.dns import DnsAnswer, DnsStatus, OfflineDns, StaticDns
+from mailcheck.context import Context
+from mailcheck.lookup.contract import DnsAnswer, DnsStatus, OfflineDns, StaticDns
 from mailcheck.model import Basis, Finding, Label
-from mailcheck.urls import registrable_domain, scan_links
+from mailcheck.parse.urls import registrable_domain, scan_links
 
 
 def one(html: str, ctx: Context | None = None) -> Finding:

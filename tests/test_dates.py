@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailcheck.dates import parse_date, signed_duration
+from mailcheck.parse.dates import parse_date, signed_duration
 
 
 def test_rfc5322_date() -> None:

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import pytest
 from support.signing import KeyPair, ed25519_key, message, rsa_key, sign
 
-from mailcheck.analyze import Context, Facts
+from mailcheck.auth.dkim_verify import DkimOutcome, DkimResult, verify_all
 from mailcheck.checks import dkim as dkim_check
-from mailcheck.dkim_verify import DkimOutcome, DkimResult, verify_all
-from mailcheck.dns import DnsStatus, OfflineDns, StaticDns
-from mailcheck.message import parse
+from mailcheck.context import Context, Facts
+from mailcheck.lookup.contract import DnsStatus, OfflineDns, StaticDns
 from mailcheck.model import Basis, Boundary, Label
+from mailcheck.parse.message import parse
 
 KEY_NAME = "sel._domainkey.example.com"
 RSA = rsa_key(2048)
@@ -292,7 +292,7 @@ def test_the_check_yields_one_field_per_signature_with_evidence() -> None:
     assert "signed these header fields: from, to, subject, date, message-id" in evidence
     assert "TXT ed._domainkey.example.com: v=DKIM1; k=ed25519; p=" in evidence
     assert "body hash does not match" in evidence
-    stored = facts.results["dkim"]
+    stored = facts.results.dkim
     assert isinstance(stored, tuple) and [r.index for r in stored] == [0, 1]
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from support.authdata import DATA, records_and_message, shared, static_dns
 
-from mailcheck.dkim_verify import DkimOutcome, verify_all
-from mailcheck.dns import StaticDns
-from mailcheck.message import parse
+from mailcheck.auth.dkim_verify import DkimOutcome, verify_all
+from mailcheck.lookup.contract import StaticDns
 from mailcheck.model import Label
+from mailcheck.parse.message import parse
 
 STALWART = sorted((DATA / "dkim" / "stalwart").glob("0*.txt"))
 # 005 (topicbox.com) expired on 2022-11-08 (x=): it verifies only with the clock of its arrival.

@@ -10,10 +10,10 @@ from support.authdata import DATA, records_and_message, server_zone
 from support.dns_server import DnsServer, Mode
 from support.signing import message, rsa_key, sign
 
-from mailcheck.dkim_verify import DkimOutcome, verify_all
-from mailcheck.message import parse
+from mailcheck.auth.dkim_verify import DkimOutcome, verify_all
+from mailcheck.lookup.resolver import Resolver
 from mailcheck.model import Label
-from mailcheck.resolver import Resolver
+from mailcheck.parse.message import parse
 
 Start = Callable[..., DnsServer]
 RSA = rsa_key(2048)

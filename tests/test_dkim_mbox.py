@@ -8,14 +8,14 @@ import pytest
 from support.mbox_quoting import FROM_BODY, QUOTED_BODY, stored
 from support.signing import KeyPair, arc_seal, ed25519_key, message, rsa_key, sign
 
-from mailcheck.analyze import Context, Facts
-from mailcheck.arc_verify import ArcOutcome, ArcResult, verify_chain
+from mailcheck.auth.arc import ArcOutcome, ArcResult, verify_chain
+from mailcheck.auth.dkim_verify import MBOX_QUOTED_REASON, DkimOutcome, DkimResult, verify_all
 from mailcheck.checks import dkim as dkim_check
-from mailcheck.dkim_verify import MBOX_QUOTED_REASON, DkimOutcome, DkimResult, verify_all
-from mailcheck.dns import StaticDns
-from mailcheck.message import parse
+from mailcheck.commands.scan.sources import items
+from mailcheck.context import Context, Facts
+from mailcheck.lookup.contract import StaticDns
 from mailcheck.model import Basis, Boundary, Label
-from mailcheck.sources import items
+from mailcheck.parse.message import parse
 
 RSA = rsa_key(2048)
 ED = ed25519_key()

@@ -6,11 +6,11 @@ import inspect
 
 import dkim
 
-from mailcheck.arc_verify import KEY_OUTCOMES as ARC_KEY_OUTCOMES
-from mailcheck.arc_verify import OUTCOME_LABELS as ARC_LABELS
-from mailcheck.arc_verify import ArcOutcome
-from mailcheck.dkim_key import KeyProblem
-from mailcheck.dkim_verify import (
+from mailcheck.auth.arc import KEY_OUTCOMES as ARC_KEY_OUTCOMES
+from mailcheck.auth.arc import OUTCOME_LABELS as ARC_LABELS
+from mailcheck.auth.arc import ArcOutcome
+from mailcheck.auth.dkim_key import KeyProblem
+from mailcheck.auth.dkim_verify import (
     DKIMPY_EXCEPTIONS,
     KEY_OUTCOMES,
     OUTCOME_LABELS,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mailcheck.dkim_verify import DkimOutcome, DkimResult
-from mailcheck.dmarc import (
+from mailcheck.auth.dkim_verify import DkimOutcome, DkimResult
+from mailcheck.auth.dmarc import (
     OUTCOME_LABELS,
     DmarcOutcome,
     DmarcPolicy,
@@ -17,9 +17,9 @@ from mailcheck.dmarc import (
     parse_record,
     spf_identity,
 )
-from mailcheck.dns import DnsStatus, OfflineDns, StaticDns
+from mailcheck.auth.spf import SpfOutcome, SpfResult
+from mailcheck.lookup.contract import DnsStatus, OfflineDns, StaticDns
 from mailcheck.model import Basis, Label
-from mailcheck.spf import SpfOutcome, SpfResult
 
 REJECT = "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"
 
@@ -311,15 +311,15 @@ def _outcome(domain: str, result: str, identity: str = "mailfrom") -> SpfOutcome
 
 
 def test_the_spf_adapter_reads_the_spf_checks_result() -> None:
-    assert spf_identity({}) is None
-    assert spf_identity({"spf": SpfResult(False, "not run (offline)")}) is None
+    assert spf_identity(None) is None
+    assert spf_identity(SpfResult(False, "not run (offline)")) is None
     stored = SpfResult(True, sender="bounce@Mail.Example.com", sender_source="Return-Path",
                        mail_from=_outcome("Mail.Example.com", "pass"))
-    identity = spf_identity({"spf": stored})
+    identity = spf_identity(stored)
     assert identity == SpfIdentity("mail.example.com", "pass",
                                    "the envelope sender <bounce@Mail.Example.com> (Return-Path)")
     null = SpfResult(True, sender="", mail_from=_outcome("mx.example.com", "fail", "helo"))
-    assert spf_identity({"spf": null}) == SpfIdentity("mx.example.com", "fail",
+    assert spf_identity(null) == SpfIdentity("mx.example.com", "fail",
                                                       "the HELO name mx.example.com (null envelope sender)")
 
 

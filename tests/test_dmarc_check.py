@@ -9,14 +9,15 @@ from support.dns_server import DnsServer
 from support.messages import TRUSTED_HOP, field
 from support.signing import message, rsa_key, sign
 
-from mailcheck.analyze import Context, Facts, analyze
+from mailcheck.analyze import analyze
+from mailcheck.auth.dkim_verify import DkimOutcome, DkimResult
+from mailcheck.auth.dmarc import DmarcOutcome, DmarcResult
 from mailcheck.checks import dmarc as dmarc_check
-from mailcheck.dkim_verify import DkimOutcome, DkimResult
-from mailcheck.dmarc import DmarcOutcome, DmarcResult
-from mailcheck.dns import StaticDns
-from mailcheck.message import parse
+from mailcheck.context import Context, Facts
+from mailcheck.lookup.contract import StaticDns
+from mailcheck.lookup.resolver import Resolver
 from mailcheck.model import Boundary, Label
-from mailcheck.resolver import Resolver
+from mailcheck.parse.message import parse
 
 RSA = rsa_key(2048)
 KEY = ("sel._domainkey.example.com", "TXT")
@@ -69,17 +70,17 @@ def test_offline_from_is_not_run() -> None:
 
 def test_the_check_stores_a_result_and_labels_no_field_itself() -> None:
     facts = Facts(parse(message()), (), Boundary(0, None, "test"))
-    facts.results["dkim"] = (DkimResult(0, DkimOutcome.VERIFIED, "test", domain="example.com"),)
+    facts.results.dkim = (DkimResult(0, DkimOutcome.VERIFIED, "test", domain="example.com"),)
     findings = list(dmarc_check.run(facts, Context(dns=StaticDns(ZONE), offline=False)))
     assert findings == []
-    result = facts.results["dmarc"]
+    result = facts.results.dmarc
     assert isinstance(result, DmarcResult) and result.outcome is DmarcOutcome.ALIGNED_PASS
 
 
 def test_a_crashed_dkim_check_never_lets_dmarc_fail() -> None:
     facts = Facts(parse(message()), (), Boundary(0, None, "test"))  # no "dkim" result at all
     list(dmarc_check.run(facts, Context(dns=StaticDns(ZONE), offline=False)))
-    result = facts.results["dmarc"]
+    result = facts.results.dmarc
     assert isinstance(result, DmarcResult) and result.outcome is DmarcOutcome.FAIL_UNSETTLED
 
 

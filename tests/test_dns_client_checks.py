@@ -10,12 +10,12 @@ import pytest
 from support.dns_facts import context, facts_for, message_bytes, run_dns_checks
 from support.dns_server import DnsServer, Mode, ZoneDict
 
-from mailcheck.analyze import Context
+from mailcheck.auth.spf import SpfResult
 from mailcheck.checks import client_dns
-from mailcheck.dns import DnsStatus, OfflineDns, StaticDns, message_budget
+from mailcheck.context import Context
+from mailcheck.lookup.contract import DnsStatus, OfflineDns, StaticDns, message_budget
+from mailcheck.lookup.resolver import Resolver
 from mailcheck.model import Basis, Finding, Label
-from mailcheck.resolver import Resolver
-from mailcheck.spf import SpfResult
 
 IP = "192.0.2.10"
 REV = "10.2.0.192.in-addr.arpa"
@@ -37,7 +37,7 @@ def check(ctx: Context, ip: str | None = IP, helo: str | None = "mail.example.co
           rdns: str | None = None, spf: SpfResult | None = None) -> dict[str, Finding]:
     facts = facts_for(RAW, ip=ip, helo=helo, rdns=rdns)
     if spf is not None:
-        facts.results["spf"] = spf
+        facts.results.spf = spf
     return {f.name: f for f in client_dns.run(facts, ctx)}
 
 
@@ -137,7 +137,7 @@ def test_all_dns_fields_against_a_working_server(dns_server: Callable[..., DnsSe
     with message_budget(dns) as message:
         fields = run_dns_checks(facts, context(dns))
     assert {n: fields[n].label for n in DNS_FIELDS} == dict.fromkeys(DNS_FIELDS, Label.VALIDATED)
-    spf = facts.results["spf"]
+    spf = facts.results.spf
     assert spf.mail_from.result == "pass" and spf.helo.result == "pass"
     assert message.sent < message.asked  # repeated questions came from the cache
 
@@ -156,7 +156,7 @@ def test_a_server_that_never_answers_ends_within_the_budget(dns_server: Callable
     assert elapsed < budget + 0.5
     for name in DNS_FIELDS:
         assert (fields[name].label, fields[name].basis) == (Label.UNVERIFIABLE, Basis.UNDECIDED), name
-    spf = facts.results["spf"]
+    spf = facts.results.spf
     assert spf.mail_from.result == "temperror" and spf.helo.result == "temperror"
     assert message.refused > 0  # later questions were not even sent
     assert any("BUDGET-EXHAUSTED" in line for line in fields["client-rdns"].evidence)

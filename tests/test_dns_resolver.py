@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from support.dns_server import DnsServer, Mode, ZoneDict
 
-from mailcheck.dns import (
+from mailcheck.lookup.contract import (
     DnsAnswer,
     DnsStatus,
     OfflineDns,
@@ -22,8 +22,8 @@ from mailcheck.dns import (
     message_budget,
     parse_resolver,
 )
-from mailcheck.dnsrecord import ReplayDns, load_record
-from mailcheck.resolver import CNAME_LOOP, Resolver
+from mailcheck.lookup.record import ReplayDns, load_record
+from mailcheck.lookup.resolver import CNAME_LOOP, Resolver
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -263,14 +263,14 @@ def test_parse_resolver_rejects(text: str) -> None:
 
 
 def test_mailcheck_dns_does_not_shadow_dnspython() -> None:
-    # mailcheck.dns must not load dnspython (the offline filter pays nothing), and dnspython's
+    # mailcheck.lookup.contract must not load dnspython (the offline filter pays nothing), and dnspython's
     # top-level `dns` must stay reachable from inside the package that has a module named dns.
     code = (
-        "import sys, mailcheck.dns, mailcheck.resolver, mailcheck.spf\n"
+        "import sys, mailcheck.lookup.contract, mailcheck.lookup.resolver, mailcheck.auth.spf\n"
         "assert 'dns.resolver' not in sys.modules, 'dnspython imported eagerly'\n"
-        "from mailcheck.dns import Resolver\n"
+        "from mailcheck.lookup.contract import Resolver\n"
         "import dns.resolver, dns\n"
-        "assert dns.__file__ != mailcheck.dns.__file__ and hasattr(dns.resolver, 'Resolver')\n"
+        "assert dns.__file__ != mailcheck.lookup.contract.__file__ and hasattr(dns.resolver, 'Resolver')\n"
         "r = Resolver([('127.0.0.1', 9)], timeout=0.05, budget=None)\n"
         "print(r.query('a..b', 'A').status.value)\n"
     )

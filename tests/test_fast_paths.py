@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from mailcheck.checks import body_claims
 from mailcheck.checks import urls as url_check
-from mailcheck.message import _decode_bytes, parse
-from mailcheck.urls import _BARE_URL, _trim, bare_urls
+from mailcheck.parse.message import _decode_bytes, parse
+from mailcheck.parse.urls import _BARE_URL, _trim, bare_urls
 
 # Every character Python has, once: what re.IGNORECASE matches can be read off it.
 _ALL_CHARACTERS = "".join(map(chr, range(sys.maxunicode + 1)))

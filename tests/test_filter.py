@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support.filtermode import finding, report, split_added, verdict_of
 
-from mailcheck.filter_run import analysed_output, error_output
-from mailcheck.filtering import authserv_id_of, compose, layout, remove_ours, unusable
+from mailcheck.commands.filter.rewrite import authserv_id_of, compose, layout, remove_ours, unusable
+from mailcheck.commands.filter.run import analysed_output, error_output
 from mailcheck.model import Label, Report
 from mailcheck.reporters.headers import report_fields
 
@@ -266,7 +266,7 @@ REST = b"From: alice@example.net\nTo: bob@example.org\nSubject: hi\nDate: Wed, 1
 
 
 def test_written_by_us_follows_the_boundary() -> None:
-    from mailcheck.filtering import written_by_us
+    from mailcheck.commands.filter.rewrite import written_by_us
     from mailcheck.model import Boundary
 
     raw = b"Return-Path: <a@example.net>\n" + OUR_AR + HOP + HOP + PLANTED_AR + REST
@@ -278,7 +278,8 @@ def test_written_by_us_follows_the_boundary() -> None:
 
 
 def test_real_analysis_keeps_your_servers_results_and_drops_planted_ones() -> None:
-    from mailcheck.analyze import Context, analyze
+    from mailcheck.analyze import analyze
+    from mailcheck.context import Context
 
     ctx = Context(authserv_ids=("mx.example.org",))
     raw = OUR_AR + HOP + SENDER_HOP + PLANTED_AR + REST

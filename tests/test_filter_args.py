@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailcheck.cli_common import settings_from
-from mailcheck.filter_args import OPTIONS, fast_params, fast_settings
-from mailcheck.filter_cli import filter_command
-from mailcheck.options import Settings
+from mailcheck.commands.common import settings_from
+from mailcheck.commands.filter.args import OPTIONS, fast_params, fast_settings
+from mailcheck.commands.filter.cli import filter_command
+from mailcheck.commands.settings import Settings
 
 HERE = Path(__file__)
 VALUES = ["10.0.0.0/8", "mx.example.org", "0.5", "3", "-1", "1e3", "nan", "x", "", "responsive", "callout",

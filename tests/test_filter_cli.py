@@ -127,8 +127,8 @@ def test_closed_stdout_exits_non_zero() -> None:
 STUCK = """
 import hashlib, sys
 import mailcheck.analyze
-import mailcheck.filter_run as filter_run
-from mailcheck.options import Settings
+import mailcheck.commands.filter.run as filter_run
+from mailcheck.commands.settings import Settings
 
 def stuck(raw, ctx, source="-"):
     hashlib.pbkdf2_hmac("sha256", b"x", b"y", 10**9)  # minutes inside OpenSSL: no signal handler runs

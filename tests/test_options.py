@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from mailcheck.options import Settings, SettingsError, apply_config, load_config, mta_from_environment, parse_now
+from mailcheck.commands.settings import (
+    Settings,
+    SettingsError,
+    apply_config,
+    load_config,
+    mta_from_environment,
+    parse_now,
+)
 
 
 def test_parse_now_accepts_epoch_and_iso() -> None:

@@ -7,12 +7,13 @@ from collections.abc import Iterable
 import pytest
 from support.smtp_servers import KNOWN_USER, AiosmtpdServer, ScriptedServer
 
-from mailcheck.analyze import Context, Facts, MtaEvidence
 from mailcheck.checks import probe
-from mailcheck.dns import DnsClient, DnsStatus, StaticDns
-from mailcheck.message import parse
+from mailcheck.context import Context, Facts, MtaEvidence
+from mailcheck.lookup.contract import DnsClient, DnsStatus, StaticDns
 from mailcheck.model import Basis, Boundary, Finding, Label, StepStatus
-from mailcheck.smtp_probe import CalloutAnswer, Outcome
+from mailcheck.parse.message import parse
+from mailcheck.probe.result import ProbeResult
+from mailcheck.probe.smtp import CalloutAnswer, Outcome
 
 ZONE: dict[tuple[str, str], list[str]] = {
     ("sender.test", "MX"): ["10 mx.sender.test"],
@@ -106,8 +107,8 @@ def test_responsive_server_is_evidence_not_validation(smtp_accept_all: AiosmtpdS
     assert step.status is StepStatus.RAN and step.outcome.startswith("mx.sender.test (127.0.0.1:")
     assert "Sender callout" not in facts.steps
     assert smtp_accept_all.recorder.verbs == ["EHLO", "QUIT"]
-    result = facts.results["probe"]
-    assert isinstance(result, probe.ProbeResult)
+    result = facts.results.probe
+    assert isinstance(result, ProbeResult)
     assert result.probe is not None and result.probe.answered is not None
     assert result.domain == "sender.test" and result.callout is None and not result.reused
 
@@ -139,7 +140,7 @@ def test_next_mx_is_tried_when_the_first_fails(smtp_accept_all: AiosmtpdServer) 
     zone = {("sender.test", "MX"): ["5 down.sender.test", "10 mx.sender.test"],
             ("down.sender.test", "AAAA"): ["::1"], ("mx.sender.test", "A"): ["127.0.0.1"]}
     findings, facts = check(message(), context(smtp_accept_all.port, dns=StaticDns(zone)))
-    result = facts.results["probe"]
+    result = facts.results.probe
     assert [s.host for s in result.probe.sessions] == ["down.sender.test", "mx.sender.test"]
     assert result.probe.sessions[0].outcome in (Outcome.REFUSED, Outcome.UNREACHABLE)
     assert findings["sender-server"].value.startswith("mx.sender.test")
@@ -217,7 +218,7 @@ def test_callout_existing_address_is_not_validation(smtp_reject_unknown: Aiosmtp
     assert f"RCPT TO:<{KNOWN_USER}> got 250" in text
     assert "the address exists at its domain's server" in text and "no DATA was sent" in text
     assert facts.steps["Sender callout"].status is StepStatus.RAN
-    assert facts.results["probe"].callout is CalloutAnswer.EXISTS
+    assert facts.results.probe.callout is CalloutAnswer.EXISTS
     assert "DATA" not in smtp_reject_unknown.recorder.verbs
     assert len(smtp_reject_unknown.recorder.conversations) == 1  # responsive and callout share it
 
@@ -227,7 +228,7 @@ def test_callout_rejected_sender_is_forged(smtp_reject_unknown: AiosmtpdServer) 
     callout = findings["sender-callout"]
     assert (callout.label, callout.basis) == (Label.FORGED, Basis.CHECKED)
     assert "the sender's own domain says this address does not exist" in evidence(callout)
-    assert facts.results["probe"].callout is CalloutAnswer.NO_SUCH_USER
+    assert facts.results.probe.callout is CalloutAnswer.NO_SUCH_USER
     assert findings["sender-server"].label is Label.UNVERIFIABLE
     assert "DATA" not in smtp_reject_unknown.recorder.verbs
 
@@ -279,7 +280,7 @@ def test_second_message_from_the_domain_makes_no_new_connection(smtp_reject_unkn
     assert second["sender-callout"].label is first["sender-callout"].label
     assert "no new connection was made" in evidence(second["sender-server"])
     assert "no new connection was made" in evidence(second["sender-callout"])
-    assert facts.results["probe"].reused
+    assert facts.results.probe.reused
 
 
 def test_another_address_at_the_same_domain_is_not_asked_about(smtp_reject_unknown: AiosmtpdServer) -> None:
@@ -330,7 +331,7 @@ def test_at_most_three_connection_attempts_per_domain(closed_port: int) -> None:
     zone = {("sender.test", "MX"): [f"{n} mx{n}.sender.test" for n in range(1, 5)]}
     zone.update({(f"mx{n}.sender.test", "A"): ["127.0.0.1"] for n in range(1, 5)})
     findings, facts = check(message(), context(closed_port, dns=StaticDns(zone)))
-    result = facts.results["probe"]
+    result = facts.results.probe
     assert [s.host for s in result.probe.sessions] == ["mx1.sender.test", "mx2.sender.test", "mx3.sender.test"]
     assert "mx4.sender.test (127.0.0.1): over 3 connection attempts, not tried" in evidence(findings["sender-server"])
 

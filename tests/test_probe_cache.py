@@ -8,12 +8,12 @@ from typing import Any
 
 from support.smtp_servers import AiosmtpdServer
 
-from mailcheck.analyze import Context, Facts
 from mailcheck.checks import probe
-from mailcheck.dns import StaticDns
-from mailcheck.message import parse
+from mailcheck.context import Context, Facts
+from mailcheck.lookup.contract import StaticDns
 from mailcheck.model import Boundary
-from mailcheck.probe_cache import ProbeCache
+from mailcheck.parse.message import parse
+from mailcheck.probe.cache import ProbeCache
 
 ZONE = {("sender.test", "MX"): ["10 mx.sender.test"], ("mx.sender.test", "A"): ["127.0.0.1"],
         ("other.test", "MX"): ["10 mx.sender.test"]}

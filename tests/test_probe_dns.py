@@ -7,12 +7,12 @@ from collections.abc import Callable
 from support.dns_server import DnsServer, Mode
 from support.smtp_servers import KNOWN_USER, AiosmtpdServer
 
-from mailcheck.analyze import Facts
 from mailcheck.checks import probe
-from mailcheck.dns import close_dns
-from mailcheck.message import parse
+from mailcheck.commands.settings import Settings, build_context
+from mailcheck.context import Facts
+from mailcheck.lookup.contract import close_dns
 from mailcheck.model import Basis, Boundary, Finding, Label
-from mailcheck.options import Settings, build_context
+from mailcheck.parse.message import parse
 
 ZONE = {
     "sender.test": {"MX": ["10 mx.sender.test."]},

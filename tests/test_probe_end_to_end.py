@@ -14,9 +14,9 @@ from support.smtp_servers import KNOWN_USER, AiosmtpdServer
 
 from mailcheck.analyze import analyze
 from mailcheck.cli import cli
-from mailcheck.dns import close_dns
+from mailcheck.commands.settings import Settings, build_context
+from mailcheck.lookup.contract import close_dns
 from mailcheck.model import Label, Report, StepStatus
-from mailcheck.options import Settings, build_context
 
 ZONE = {"sender.test": {"MX": ["10 mx.sender.test."]}, "mx.sender.test": {"A": ["127.0.0.1"]}}
 

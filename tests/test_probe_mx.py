@@ -1,9 +1,9 @@
-"""Finding a domain's mail hosts (mailcheck.mx): MX by preference, implicit MX, null MX, failures."""
+"""Finding a domain's mail hosts (mailcheck.lookup.mx): MX by preference, implicit MX, null MX, failures."""
 
 from __future__ import annotations
 
-from mailcheck.dns import DnsStatus, StaticDns
-from mailcheck.mx import RouteKind, host_addresses, mail_route
+from mailcheck.lookup.contract import DnsStatus, StaticDns
+from mailcheck.lookup.mx import RouteKind, host_addresses, mail_route
 
 
 def test_mx_hosts_by_preference() -> None:

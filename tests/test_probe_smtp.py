@@ -1,4 +1,4 @@
-"""The SMTP conversation (mailcheck.smtp_probe) against real servers on 127.0.0.1."""
+"""The SMTP conversation (mailcheck.probe.smtp) against real servers on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 import pytest
 from support.smtp_servers import HOST, KNOWN_USER, AiosmtpdServer, ScriptedServer
 
-from mailcheck.smtp_probe import CalloutAnswer, Outcome, Reply, Session, converse, safe_path, says_no_such_mailbox
+from mailcheck.probe.smtp import CalloutAnswer, Outcome, Reply, Session, converse, safe_path, says_no_such_mailbox
 
 HELO = "probe.mailcheck.test"
 RANDOM = "no-such-user-0123456789ab@sender.test"

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from support.dns_server import DnsServer, Mode, Zone
 
-from mailcheck.resolver import Resolver
-from mailcheck.spf import evaluate
+from mailcheck.auth.spf import evaluate
+from mailcheck.lookup.resolver import Resolver
 
 SUITE = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "rfc7208-spf-tests" / "rfc7208-tests.yml"
 if not SUITE.exists():

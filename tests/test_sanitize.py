@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailcheck.sanitize import safe_text
+from mailcheck.reporters.sanitize import safe_text
 
 
 def test_escape_sequences_are_shown_not_sent() -> None:

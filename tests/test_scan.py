@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from support.archives import mbox, mbox_entry, message, write
 from support.messages import ROOT, SAMPLES
 
-import mailcheck.scan_cli
+import mailcheck.commands.scan.cli
 from mailcheck.cli import cli
 
 NOW = "2026-11-20T00:00:00Z"  # both commands get the same clock, so date checks agree
@@ -134,13 +134,13 @@ def test_where_output_goes(tmp_path: Path, folder: Path) -> None:
 
 def test_no_progress_bar_off_a_terminal(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[int | None] = []
-    real = mailcheck.scan_cli._progress
+    real = mailcheck.commands.scan.cli._progress
 
     def spy(console: Any, total: int | None) -> Any:
         made.append(total)
         return real(console, total)
 
-    monkeypatch.setattr(mailcheck.scan_cli, "_progress", spy)
+    monkeypatch.setattr(mailcheck.commands.scan.cli, "_progress", spy)
     result = scan(str(folder))
     assert made == [] and "\x1b[" not in result.output and "\r" not in result.output
     scan("--progress", str(folder))

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from support.messages import SHARED
 
 from mailcheck.cli import cli
-from mailcheck.sources import items
+from mailcheck.commands.scan.sources import items
 
 CORPORA = SHARED / "corpora"
 pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason=f"{CORPORA} is absent (only in a full checkout)")

@@ -18,12 +18,12 @@ from support.dns_server import DnsServer
 
 import mailcheck.analyze
 from mailcheck.cli import cli
-from mailcheck.dns import DnsAnswer, DnsStatus, StaticDns
-from mailcheck.options import Settings
-from mailcheck.scan import Job, Scanner
-from mailcheck.scan_dns import ScanDns
-from mailcheck.sources import items
-from mailcheck.tally import Outcome, Tally, field_family, pattern_of
+from mailcheck.commands.scan.engine import Job, Scanner
+from mailcheck.commands.scan.sources import items
+from mailcheck.commands.scan.tally import Outcome, Tally, field_family, pattern_of
+from mailcheck.commands.settings import Settings
+from mailcheck.lookup.contract import DnsAnswer, DnsStatus, StaticDns
+from mailcheck.lookup.shared_cache import ScanDns
 
 Analyze = Callable[..., Any]
 

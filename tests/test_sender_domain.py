@@ -9,14 +9,14 @@ import pytest
 from support.dns_facts import context, facts_for, message_bytes
 from support.dns_server import DnsServer, Mode, ZoneDict
 
-from mailcheck.analyze import Context, MtaEvidence
 from mailcheck.checks import sender_domain
-from mailcheck.dns import DnsAnswer, DnsStatus, OfflineDns, StaticDns
-from mailcheck.dnsrecord import ReplayDns
-from mailcheck.envelope import FROM_MBOX, FROM_MTA, FROM_RETURN_PATH, FROM_X_ENVELOPE, envelope_sender
-from mailcheck.message import parse
+from mailcheck.context import Context, MtaEvidence
+from mailcheck.lookup.contract import DnsAnswer, DnsStatus, OfflineDns, StaticDns
+from mailcheck.lookup.record import ReplayDns
+from mailcheck.lookup.resolver import Resolver
 from mailcheck.model import Basis, Finding, Label, StepStatus
-from mailcheck.resolver import Resolver
+from mailcheck.parse.envelope import FROM_MBOX, FROM_MTA, FROM_RETURN_PATH, FROM_X_ENVELOPE, envelope_sender
+from mailcheck.parse.message import parse
 
 # -- envelope_sender --------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.archives import maildir, mbox, mbox_entry, message, quote_from, write
 
-from mailcheck.sources import STDIN_NAME, Item, items, split_mbox, total_bytes
+from mailcheck.commands.scan.sources import STDIN_NAME, Item, items, split_mbox, total_bytes
 
 
 def messages(path: Path | str) -> list[Item]:

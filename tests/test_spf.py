@@ -8,11 +8,11 @@ import re
 import pytest
 from support.dns_facts import context, facts_for, message_bytes
 
-from mailcheck.analyze import Context, MtaEvidence
+from mailcheck.auth.spf import SPF_RESULTS, SpfResult, _pyspf, check_helo, check_mail_from, evaluate
 from mailcheck.checks import spf as spf_check
-from mailcheck.dns import DnsStatus, OfflineDns, StaticDns
+from mailcheck.context import Context, MtaEvidence
+from mailcheck.lookup.contract import DnsStatus, OfflineDns, StaticDns
 from mailcheck.model import Basis, ContinuumStep, Label, StepStatus
-from mailcheck.spf import SPF_RESULTS, SpfResult, _pyspf, check_helo, check_mail_from, evaluate
 
 IP = "192.0.2.10"
 ZONE = {
@@ -111,7 +111,7 @@ def test_a_bad_ip_is_a_permerror() -> None:
 
 def test_pyspf_outside_a_check_cannot_reach_the_network() -> None:
     spf = _pyspf()
-    assert spf.DNSLookup.__module__ == "mailcheck.spf"
+    assert spf.DNSLookup.__module__ == "mailcheck.auth.spf"
     result, _code, explanation = spf.query(i=IP, s="a@example.com", h="mail.example.com").check()
     assert result == "temperror" and "outside mailcheck's SPF check" in explanation
 
@@ -122,7 +122,7 @@ def test_pyspf_outside_a_check_cannot_reach_the_network() -> None:
 def run_check(raw: bytes, ctx: Context, **facts_options: str | None) -> tuple[SpfResult, ContinuumStep]:
     facts = facts_for(raw, **facts_options)
     assert list(spf_check.run(facts, ctx)) == []  # no fields of its own
-    result = facts.results["spf"]
+    result = facts.results.spf
     assert isinstance(result, SpfResult)
     return result, facts.steps["SPF"]
 

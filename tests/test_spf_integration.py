@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from support.dns_server import DnsServer, Mode, ZoneDict
 
-from mailcheck.dns import message_budget
-from mailcheck.resolver import Resolver
-from mailcheck.spf import check_helo, check_mail_from
+from mailcheck.auth.spf import check_helo, check_mail_from
+from mailcheck.lookup.contract import message_budget
+from mailcheck.lookup.resolver import Resolver
 
 IP = "192.0.2.5"
 ZONE: ZoneDict = {

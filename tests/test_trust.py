@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from support.received_chains import ESSAY_HOPS, chain, facts_for
 
-from mailcheck.analyze import MtaEvidence
+from mailcheck.context import MtaEvidence
 from mailcheck.trust import entry_client, trusted_receipt_time
 
 OUTSIDE = ("from sender.example.net (sender.example.net [203.0.113.9]) by mx.example.org (Postfix) with "

@@ -1,4 +1,4 @@
-"""mailcheck.urls: links from text and HTML parts with the text a reader sees, and browser-like URL splitting."""
+"""mailcheck.parse.urls: links from text and HTML parts with the text a reader sees, and browser-like URL splitting."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.links import CORPORA, alternative, html_message, plain_message
 
-from mailcheck.message import TextPart, parse
-from mailcheck.urls import (
+from mailcheck.parse.message import TextPart, parse
+from mailcheck.parse.urls import (
     Link,
     bare_urls,
     extract_links,

@@ -1,54 +1,73 @@
 """The registry of checks, in the order they run.
 
-A check is a module with ID (stable, kebab-case), SUMMARY (one line) and
-run(facts, ctx) -> Iterable[Finding]. Its docstring is its user documentation.
-Order matters: checks that leave results in facts.results (spf, dkim, arc, dmarc) run
-before the checks that label identities from them (envelope-sender, from, verdict headers).
+A check is a module with ID (stable, kebab-case), SUMMARY (one line), NEEDS and PROVIDES (the
+fields of context.Results it reads and writes) and run(facts, ctx) -> Iterable[Finding]. Its
+docstring is its user documentation (`mailcheck checks ID` prints it). Order matters: a check
+runs after every check that provides what it needs (tests/checks/test_registry.py proves it).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from ..analyze import Context, Facts
-    from ..model import Finding
+from mailcheck.checks import (
+    arc,
+    body_claims,
+    client,
+    client_dns,
+    date,
+    display_name,
+    dkim,
+    dmarc,
+    envelope,
+    from_address,
+    message_id,
+    originator,
+    probe,
+    received,
+    sender_domain,
+    spf,
+    subject,
+    urls,
+    verdict_headers,
+)
+from mailcheck.context import Context, Facts
+from mailcheck.model import Finding
 
 
 class Check(Protocol):
     ID: str
     SUMMARY: str
+    NEEDS: tuple[str, ...]
+    PROVIDES: tuple[str, ...]
 
     def run(self, facts: Facts, ctx: Context) -> Iterable[Finding]: ...
 
 
-CHECK_MODULES: tuple[str, ...] = (
-    "client",  # entry hop's IP (TCP), HELO and rDNS claims
-    "received",  # every Received hop, offline consistency
-    "sender_domain",  # envelope-sender and From domains exist (DNS)
-    "spf",  # SPF for the envelope sender and HELO (DNS)
-    "client_dns",  # the entry client's HELO (SPF) and forward-confirmed rDNS (DNS)
-    "dkim",  # every DKIM signature (DNS)
-    "arc",  # the ARC chain (DNS)
-    "dmarc",  # DMARC policy and alignment (DNS)
-    "envelope",  # envelope-sender, labelled from SPF
-    "from_address",  # From, labelled from DMARC; several/missing From
-    "display_name",
-    "originator",  # Sender, Reply-To
-    "date",
-    "message_id",
-    "subject",
-    "verdict_headers",  # X-Spam*, Authentication-Results, … and Return-Path below Received
-    "urls",
-    "body_claims",
-    "probe",  # opt-in SMTP probes
+CHECKS: tuple[Check, ...] = (
+    client,  # entry hop's IP (TCP), HELO and rDNS claims
+    received,  # every Received hop, offline consistency
+    sender_domain,  # envelope-sender and From domains exist (DNS)
+    spf,  # SPF for the envelope sender and HELO (DNS)
+    client_dns,  # the entry client's HELO (SPF) and forward-confirmed rDNS (DNS)
+    dkim,  # every DKIM signature (DNS)
+    arc,  # the ARC chain (DNS)
+    dmarc,  # DMARC policy and alignment (DNS)
+    envelope,  # envelope-sender, labelled from SPF
+    from_address,  # From, labelled from DMARC; several/missing From
+    display_name,
+    originator,  # Sender, Reply-To
+    date,
+    message_id,
+    subject,
+    verdict_headers,  # X-Spam*, Authentication-Results, … and Return-Path below Received
+    urls,
+    body_claims,
+    probe,  # opt-in SMTP probes
 )
 
 
-def load_checks() -> tuple[Check, ...]:
-    return tuple(cast("Check", importlib.import_module(f"{__name__}.{name}")) for name in CHECK_MODULES)
-
-
-CHECKS = load_checks()
+def by_id(check_id: str) -> Check | None:
+    """The registered check with this ID (`mailcheck checks ID`)."""
+    return next((check for check in CHECKS if check_id == check.ID), None)

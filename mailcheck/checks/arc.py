@@ -24,14 +24,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import Basis, Finding, Label
+from mailcheck.model import Basis, Finding, Label
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
-    from ..arc_verify import ArcResult
+    from mailcheck.auth.arc import ArcResult
+    from mailcheck.context import Context, Facts
 
 ID = "arc"
 SUMMARY = "the ARC chain of intermediaries' seals, validated with their keys from DNS"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ("arc",)
 _AAR_SHOWN = 300  # characters of a sealer's recorded results shown in evidence
 
 
@@ -51,8 +53,8 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
         yield Finding("arc", "no ARC chain", Label.UNVERIFIABLE, ("the message has no ARC header fields",), ID,
                       Basis.UNDECIDED)
         return
-    from ..arc_verify import verify_chain  # dkimpy (and dnspython) load only when there is a chain
+    from mailcheck.auth.arc import verify_chain  # dkimpy (and dnspython) load only when there is a chain
 
     result = verify_chain(facts.message, ctx.dns)
-    facts.results[ID] = result
+    facts.results.arc = result
     yield Finding("arc", result.value(), result.label, evidence(result), ID, result.basis)

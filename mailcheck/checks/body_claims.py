@@ -11,13 +11,15 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import Basis, Finding, Label
+from mailcheck.model import Basis, Finding, Label
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "body-claims"
 SUMMARY = "claims in the body, which no machine can check"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ()
 
 # (kind, pattern, words): every match of a case-insensitive pattern contains, from each group of words,
 # at least one (in lower case once the text is lower-cased). See _search.

@@ -17,14 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import Basis, Finding, Label
-from ..trust import entry_client
+from mailcheck.model import Basis, Finding, Label
+from mailcheck.trust import entry_client
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "client"
 SUMMARY = "the entry client's IP address, seen by your server in the TCP connection"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ()
 
 
 def _submitter(facts: Facts) -> str:

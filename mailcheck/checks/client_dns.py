@@ -21,16 +21,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..dns import DnsAnswer, DnsClient, DnsStatus
-from ..model import Basis, Finding, Label
-from ..spf import SpfResult
-from ..trust import EntryClient, entry_client
+from mailcheck.auth.spf import SpfResult
+from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
+from mailcheck.model import Basis, Finding, Label
+from mailcheck.trust import EntryClient, entry_client
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "client-dns"
 SUMMARY = "the entry client's HELO name (SPF HELO) and forward-confirmed reverse DNS"
+NEEDS: tuple[str, ...] = ("spf",)
+PROVIDES: tuple[str, ...] = ()
 MAX_PTR = 10  # names followed per IP, as RFC 7208 §4.6.4 limits the ptr mechanism
 _UNRECORDED = "(none recorded)"
 
@@ -89,7 +91,7 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
         reverse: Fcrdns | None = fcrdns(ctx.dns, client.ip)
     except ValueError:
         reverse = None
-    spf = facts.results.get("spf")
+    spf = facts.results.spf
     yield _helo(client, spf if isinstance(spf, SpfResult) else None, reverse)
     yield _rdns(client, reverse)
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..dates import parse_date, signed_duration, utc_text
-from ..model import Basis, Finding, Label
-from ..trust import trusted_receipt_time
+from mailcheck.model import Basis, Finding, Label
+from mailcheck.parse.dates import parse_date, signed_duration, utc_text
+from mailcheck.trust import trusted_receipt_time
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "date"
 SUMMARY = "the Date header against the time your servers received the message"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ()
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:

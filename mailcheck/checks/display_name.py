@@ -11,14 +11,16 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..domains import domain_of, known_registrable_domain, registrable_domain
-from ..model import Basis, Finding, Label
+from mailcheck.lookup.domains import domain_of, known_registrable_domain, registrable_domain
+from mailcheck.model import Basis, Finding, Label
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "display-name"
 SUMMARY = "the From display name, and addresses or domains it pretends to"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ()
 
 _EMBEDDED_ADDRESS = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", re.UNICODE)
 _DOMAIN_LIKE = re.compile(r"(?<![\w@.-])((?:[A-Za-z0-9-]+\.)+([A-Za-z]{2,63}))(?![\w-])")

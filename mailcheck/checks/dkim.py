@@ -37,14 +37,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from ..model import Basis, Finding, Label
+from mailcheck.model import Basis, Finding, Label
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
-    from ..dkim_verify import DkimResult
+    from mailcheck.auth.dkim_verify import DkimResult
+    from mailcheck.context import Context, Facts
 
 ID = "dkim"
 SUMMARY = "every DKIM signature, verified with the signer's key from DNS"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ("dkim",)
 
 
 def evidence(result: DkimResult) -> tuple[str, ...]:
@@ -65,16 +67,16 @@ def evidence(result: DkimResult) -> tuple[str, ...]:
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     if not facts.message.index_of("DKIM-Signature"):
-        facts.results[ID] = ()
+        facts.results.dkim = ()
         # Listed all the same: the reader must see that no signature exists, not wonder if it was checked.
         yield Finding("dkim", "no DKIM-Signature", Label.UNVERIFIABLE,
                       ("the message carries no DKIM signature, so no domain vouches for its content",),
                       ID, Basis.UNDECIDED)
         return
-    from ..dkim_verify import verify_all  # dkimpy (and dnspython) load only when there is a signature
+    from mailcheck.auth.dkim_verify import verify_all  # dkimpy (and dnspython) load only when there is a signature
 
     results = verify_all(facts.message, ctx.dns, ctx.now)
-    facts.results[ID] = results
+    facts.results.dkim = results
     for result in results:
         name = f"dkim[{result.index}]"
         yield Finding(name, result.value(), result.label, evidence(result), ID, result.basis)

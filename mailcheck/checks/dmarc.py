@@ -17,21 +17,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import Finding
+from mailcheck.model import Finding
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "dmarc"
 SUMMARY = "DMARC policy and alignment for the From domain (labels the from field)"
+NEEDS: tuple[str, ...] = ("dkim", "spf")
+PROVIDES: tuple[str, ...] = ("dmarc",)
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     if ctx.offline:
         return iter(())  # nothing to evaluate without the policy record; the from field says "not run"
-    from ..dmarc import evaluate, spf_identity
-    stored = facts.results.get("dkim")  # absent when the dkim check crashed: DMARC must not then fail
-    dkim = stored if isinstance(stored, tuple) else None  # the dkim check's tuple of DkimResult
+    from mailcheck.auth.dmarc import evaluate, spf_identity
     addresses = [address for _, address in facts.message.addresses("From")]
-    facts.results[ID] = evaluate(addresses, dkim, spf_identity(facts.results), ctx.dns)
+    # dkim is None when the dkim check crashed: DMARC must not then fail
+    facts.results.dmarc = evaluate(addresses, facts.results.dkim, spf_identity(facts.results.spf), ctx.dns)
     return iter(())

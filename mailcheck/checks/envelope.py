@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..envelope import envelope_sender
-from ..model import Basis, Finding, Label
+from mailcheck.model import Basis, Finding, Label
+from mailcheck.parse.envelope import envelope_sender
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
-    from ..spf import SpfResult
+    from mailcheck.context import Context, Facts
 
 ID = "envelope"
 SUMMARY = "the envelope sender, by SPF for the entry client's IP"
+NEEDS: tuple[str, ...] = ("spf",)
+PROVIDES: tuple[str, ...] = ()
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
@@ -28,7 +29,7 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
         return
     shown = f"<{address}>"
     where = f"read from {source}" + (" (a null sender: a bounce or auto-reply)" if address == "" else "")
-    result: SpfResult | None = facts.results.get("spf")
+    result = facts.results.spf
     if result is None or not result.ran or result.mail_from is None:
         why = result.why_not if result is not None and result.why_not else (
             "not run (offline)" if ctx.offline else "SPF could not be evaluated")

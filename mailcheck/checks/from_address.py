@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import Basis, Finding, Label
+from mailcheck.model import Basis, Finding, Label
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "from"
 SUMMARY = "the From address, by DMARC alignment and policy"
+NEEDS: tuple[str, ...] = ("dmarc",)
+PROVIDES: tuple[str, ...] = ()
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
@@ -47,13 +49,13 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
         notes.append(f"{len(fields)} identical From fields (RFC 5322 §3.6 allows one)")
     if len(distinct) > 1:
         notes.append(f"{len(distinct)} authors in one From field; DMARC (RFC 7489 §6.6.1) checks one domain only")
-    result = facts.results.get("dmarc")
+    result = facts.results.dmarc
     if result is None:
         why = "not run (offline)" if ctx.offline else "DMARC could not be evaluated"
         yield Finding("from", value, Label.UNVERIFIABLE, (f"DMARC {why}", *notes), ID,
                       Basis.NOT_RUN if ctx.offline else Basis.UNDECIDED)
         return
-    from ..dmarc import from_label
+    from mailcheck.auth.dmarc import from_label
 
     label, basis, evidence = from_label(result)
     yield Finding("from", value, label, (*evidence, *notes), ID, basis)

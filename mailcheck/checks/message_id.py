@@ -10,13 +10,15 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import Basis, Finding, Label
+from mailcheck.model import Basis, Finding, Label
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "message-id"
 SUMMARY = "the Message-ID, which any sender can choose"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ()
 
 _MSG_ID = re.compile(r"^<[^<>@\s]+@[^<>@\s]+>$")
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..domains import domain_of, registrable_domain
-from ..model import Basis, Finding, Label
+from mailcheck.lookup.domains import domain_of, registrable_domain
+from mailcheck.model import Basis, Finding, Label
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "originator"
 SUMMARY = "Sender and Reply-To, which nothing authenticates"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ()
 
 
 def _org(address: str) -> str | None:

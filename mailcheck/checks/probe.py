@@ -36,7 +36,8 @@ Tempfails (4xx), policy rejections (5.7.x and the like), a refused null sender, 
 made-up address (the answer is meaningless) and broken conversations are unverifiable. See
 SERVER_TABLE and CALLOUT_TABLE.
 
-The typed result is left in ``facts.results["probe"]`` (ProbeResult) for the envelope-sender check.
+The typed result (ProbeResult: the conversation, the callout answer) is left in ``facts.results.probe``
+for library callers.
 """
 
 from __future__ import annotations
@@ -44,22 +45,24 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..continuum import step
-from ..envelope import address_domain, envelope_sender
-from ..model import Basis, Finding, Label, StepStatus
-from ..mx import RouteKind
-from ..sanitize import safe_text
-from ..smtp_probe import CalloutAnswer, Outcome, Session, safe_hostname, safe_path
+from mailcheck.continuum import step
+from mailcheck.lookup.mx import RouteKind
+from mailcheck.model import Basis, Finding, Label, StepStatus
+from mailcheck.parse.envelope import address_domain, envelope_sender
+from mailcheck.probe.result import ProbeResult
+from mailcheck.probe.smtp import CalloutAnswer, Outcome, Session, safe_hostname, safe_path
+from mailcheck.reporters.sanitize import safe_text
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
-    from ..prober import DomainProbe
+    from mailcheck.context import Context, Facts
+    from mailcheck.probe.prober import DomainProbe
 
 ID = "probe"
 SUMMARY = "Opt-in SMTP probes of the envelope sender's mail server: does it answer, does the address exist"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ("probe",)
 
 SERVER_FIELD = "sender-server"
 CALLOUT_FIELD = "sender-callout"
@@ -104,18 +107,6 @@ CALLOUT_TABLE: dict[CalloutAnswer, tuple[Label, Basis, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class ProbeResult:
-    """What the probes found for this message, for checks that cite them (envelope-sender)."""
-
-    sender: str | None  # the envelope sender probed about ("" for the null sender)
-    domain: str | None
-    probe: DomainProbe | None  # None when nothing was probed for this message
-    reused: bool  # the probe was made for an earlier message of this run: no new connection
-    callout: CalloutAnswer | None  # the answer about this very address; None when not asked/learnt
-    note: str = ""  # why nothing was probed, when nothing was
-
-
 def _ascii_domain(sender: str) -> str | None:
     domain = address_domain(sender)
     if domain is None:
@@ -158,7 +149,7 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
         why = f"--helo {safe_text(ctx.helo or '', 80)!r} is neither a host name nor an address literal"
         yield from _not_run(facts, ctx, sender, domain, why)
         return
-    from ..prober import ProbeSettings, probe_domain  # only when probing: the filter's start-up time
+    from mailcheck.probe.prober import ProbeSettings, probe_domain  # only when probing: the filter's start-up time
 
     settings = ProbeSettings(ctx.smtp_port, helo, ctx.probe_timeout, callout, ctx.probe_private)
     ask = sender if callout and safe_path(sender) else None
@@ -174,7 +165,7 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
         yield finding
     else:
         yield _plain(CALLOUT_FIELD, shown, "opt-in: not asked for (--probe callout)", Basis.NOT_RUN)
-    facts.results[ID] = ProbeResult(sender, domain, probe, reused, answer)
+    facts.results.probe = ProbeResult(sender, domain, probe, reused, answer)
 
 
 def _why_not(sender: str | None, source: str, domain: str | None, ctx: Context) -> tuple[str, Basis]:
@@ -214,7 +205,7 @@ def _not_run(facts: Facts, ctx: Context, sender: str | None, domain: str | None,
         facts.steps[RESPONSIVE_STEP] = step(RESPONSIVE_STEP, StepStatus.NOT_RUN, why)
         if "callout" in ctx.probes:
             facts.steps[CALLOUT_STEP] = step(CALLOUT_STEP, StepStatus.NOT_RUN, why)
-    facts.results[ID] = ProbeResult(sender, domain, None, False, None, why)
+    facts.results.probe = ProbeResult(sender, domain, None, False, None, why)
 
 
 def _attempt(session: Session) -> str:

@@ -25,29 +25,21 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..model import Basis, Finding, HopView, Label
-from ..received import is_contradiction
-from ..trust import trusted_receipt_time
+from mailcheck.model import Basis, Finding, HopView, Label
+from mailcheck.parse.received import is_contradiction
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "received-chain"
 SUMMARY = "every Received hop: written by your servers, or a stranger's claim that may contradict them"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ()
 
-
-@dataclass(frozen=True)
-class ReceivedChainResult:
-    """What other checks may need from this one (facts.results["received-chain"])."""
-
-    receipt_time: datetime | None  # when your servers received the message (see trust.trusted_receipt_time)
-    entry_index: int | None
-    forged: tuple[int, ...]  # indices of hops labelled forged
 
 
 def _seconds(value: float) -> str:
@@ -170,11 +162,5 @@ def _stranger_finding(view: HopView, facts: Facts, ctx: Context,
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     anchor = _anchor(facts)
-    forged: list[int] = []
     for view in facts.hops:
-        finding = _trusted_finding(view, ctx) if view.trusted else _stranger_finding(view, facts, ctx, anchor)
-        if finding.label is Label.FORGED:
-            forged.append(view.index)
-        yield finding
-    facts.results[ID] = ReceivedChainResult(trusted_receipt_time(facts), facts.boundary.entry_index,
-                                            tuple(forged))
+        yield _trusted_finding(view, ctx) if view.trusted else _stranger_finding(view, facts, ctx, anchor)

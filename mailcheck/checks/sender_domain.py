@@ -25,17 +25,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..continuum import step
-from ..dns import DnsAnswer, DnsClient, DnsStatus
-from ..envelope import address_domain, envelope_sender
-from ..model import Basis, Finding, Label, StepStatus
-from ..mx import is_null_mx
+from mailcheck.continuum import step
+from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
+from mailcheck.lookup.mx import is_null_mx
+from mailcheck.model import Basis, Finding, Label, StepStatus
+from mailcheck.parse.envelope import address_domain, envelope_sender
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "sender-domain"
 SUMMARY = "the envelope-sender and From domains exist in DNS (A/AAAA/MX, RFC 7505 null MX)"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ()
 STEP = "Sender domain exists"
 
 

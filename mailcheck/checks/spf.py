@@ -10,7 +10,7 @@ blindly. SPF says whether that IP may send mail for a domain, and two identities
 Results map to labels in one table (mailcheck/spf.py, SPF_RESULTS): pass validates, fail is forged,
 softfail, neutral, none, temperror and permerror decide nothing.
 
-This check writes no field itself. It leaves an SpfResult in facts.results["spf"]; the envelope-sender
+This check writes no field itself. It leaves an SpfResult in facts.results.spf; the envelope-sender
 field takes the MAIL FROM outcome, client-helo the HELO outcome, and DMARC the aligned identity.
 With --offline, or when no trusted hop records an untrusted client, nothing is evaluated and the
 result says why.
@@ -21,23 +21,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..continuum import step
-from ..envelope import envelope_sender
-from ..model import ContinuumStep, Finding, StepStatus
-from ..spf import SpfOutcome, SpfResult, check_helo, check_mail_from
-from ..trust import entry_client
+from mailcheck.auth.spf import SpfOutcome, SpfResult, check_helo, check_mail_from
+from mailcheck.continuum import step
+from mailcheck.model import ContinuumStep, Finding, StepStatus
+from mailcheck.parse.envelope import envelope_sender
+from mailcheck.trust import entry_client
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "spf"
 SUMMARY = "SPF for the envelope sender and the HELO name at the entry client's IP"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ("spf",)
 STEP = "SPF"
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     result = evaluate(facts, ctx)
-    facts.results[ID] = result
+    facts.results.spf = result
     facts.steps[STEP] = _step(result)
     yield from ()
 

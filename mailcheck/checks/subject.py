@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..message import decode_words
-from ..model import Basis, Finding, Label
+from mailcheck.model import Basis, Finding, Label
+from mailcheck.parse.message import decode_words
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "subject"
 SUMMARY = "the Subject line, free text no machine can check"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ()
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:

@@ -39,15 +39,17 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from ..dns import DnsAnswer, DnsClient, DnsStatus
-from ..model import Basis, Finding, Label
-from ..urls import LINK_CAP, Link, bare_urls, host_named_by, registrable_domain, scan_links, split_url
+from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
+from mailcheck.model import Basis, Finding, Label
+from mailcheck.parse.urls import LINK_CAP, Link, bare_urls, host_named_by, registrable_domain, scan_links, split_url
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
+    from mailcheck.context import Context, Facts
 
 ID = "urls"
 SUMMARY = "whether each link's visible text names the host it really goes to"
+NEEDS: tuple[str, ...] = ()
+PROVIDES: tuple[str, ...] = ()
 
 # URL shorteners whose links redirect to a destination the message does not show. A short list of
 # widely used public services, compared on registrable domain; not meant to be complete.
@@ -310,7 +312,6 @@ def label_links(links: Iterable[Link], dns: DnsClient | None) -> Iterator[Findin
 
 def run(facts: Facts, ctx: Context) -> Iterable[Finding]:
     scan = scan_links(facts.message.text_parts)
-    facts.results[ID] = scan
     findings = list(label_links(scan.links, ctx.dns if ctx.resolve_urls else None))
     if scan.truncated:
         findings.append(

@@ -16,15 +16,17 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import Basis, Finding, Label
-from ..trust import ours_above
+from mailcheck.model import Basis, Finding, Label
+from mailcheck.trust import ours_above
 
 if TYPE_CHECKING:
-    from ..analyze import Context, Facts
-    from ..message import Header
+    from mailcheck.context import Context, Facts
+    from mailcheck.parse.message import Header
 
 ID = "verdict-headers"
 SUMMARY = "verdict headers: whose words they are, judged by where they sit"
+NEEDS: tuple[str, ...] = ("spf", "dkim", "arc", "dmarc")
+PROVIDES: tuple[str, ...] = ()
 
 VERDICT_HEADER = re.compile(
     r"^(?:x-spam|x-ham-report|x-virus|x-antivirus|x-av-|x-amavis|authentication-results$"
@@ -92,7 +94,7 @@ def _receipt_versus_now(header: Header, facts: Facts, ctx: Context) -> tuple[str
     """For our own Authentication-Results: what was recorded at receipt beside today's re-check."""
     if header.name.lower() != "authentication-results" or ctx.offline:
         return ()
-    from .. import authresults  # DKIM/DMARC types: only needed when DNS checks ran
+    from mailcheck.auth import authresults  # DKIM/DMARC types: only needed when DNS checks ran
 
     parsed = authresults.parse(header.value)
     if parsed is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ..model import Label, Report
+from mailcheck.model import Label, Report
 
 VERDICT_HEADER = "X-Mailcheck-Verdict"
 FIELDS_HEADER = "X-Mailcheck"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import HopView, Report
+from mailcheck.model import HopView, Report
 
 SCHEMA = "mailcheck/report/1"
 

@@ -14,8 +14,8 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..sanitize import safe_text
-from ..tally import Tally
+from mailcheck.commands.scan.tally import Tally
+from mailcheck.reporters.sanitize import safe_text
 
 LABELS = ("validated", "forged", "unverifiable")
 STYLE = {"validated": "bold green", "forged": "bold red", "unverifiable": "yellow", "error": "magenta"}

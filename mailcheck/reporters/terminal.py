@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..dates import signed_duration
-from ..model import Basis, HopView, Label, Report, StepStatus
-from ..sanitize import safe_text
+from mailcheck.model import Basis, HopView, Label, Report, StepStatus
+from mailcheck.parse.dates import signed_duration
+from mailcheck.reporters.sanitize import safe_text
 
 LABEL_STYLE = {Label.VALIDATED: "bold green", Label.FORGED: "bold red", Label.UNVERIFIABLE: "yellow"}
 BASIS_NOTE = {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mailcheck.dns import StaticDns
+from mailcheck.lookup.contract import StaticDns
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHARED = Path(__file__).resolve().parents[3] / "shared"  # ../shared beside the repository

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mailcheck.analyze import Context, Facts
-from mailcheck.dns import DnsClient
-from mailcheck.message import parse
+from mailcheck.context import Context, Facts
+from mailcheck.lookup.contract import DnsClient
 from mailcheck.model import Boundary, Finding, Hop, HopView
+from mailcheck.parse.message import parse
 
 
 def message_bytes(*headers: str, body: str = "hello\n") -> bytes:

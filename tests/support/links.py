@@ -8,9 +8,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from mailcheck.analyze import Context, Facts
-from mailcheck.message import Message, parse
+from mailcheck.context import Context, Facts
 from mailcheck.model import Boundary, Finding
+from mailcheck.parse.message import Message, parse
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CORPORA = SHARED / "corpora"

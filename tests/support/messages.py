@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mailcheck.analyze import Context, analyze
+from mailcheck.analyze import analyze
+from mailcheck.context import Context
 from mailcheck.model import Finding, Report
 
 ROOT = Path(__file__).resolve().parents[2]

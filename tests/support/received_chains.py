@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mailcheck.analyze import Context, Facts
-from mailcheck.message import Message, parse
+from mailcheck.context import Context, Facts
 from mailcheck.model import Boundary, HopView
+from mailcheck.parse.message import Message, parse
 from mailcheck.trust import build_chain
 
 # The essay's sample spam (seed/challenge-response-systems.txt, "Consider the following sample

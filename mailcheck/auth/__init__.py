@@ -1,0 +1,1 @@
+"""Sender authentication engines: SPF, DKIM keys and signatures, ARC, DMARC, recorded Authentication-Results."""

@@ -1,0 +1,1 @@
+"""The command-line commands: `mailcheck FILE`, `filter`, `scan`, and the settings they share."""

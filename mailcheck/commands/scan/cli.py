@@ -1,0 +1,208 @@
+"""`mailcheck scan PATH...`: mbox files, Maildirs and folders → a summary and one JSON record per message.
+
+Where output goes:
+- the default format, `summary`: the summary tables on stdout (in colour on a terminal, plain text
+  otherwise);
+- `--format jsonl`: one JSON object per message on stdout (or in `--output FILE`), the object
+  `mailcheck FILE --format json` prints plus "position"; the summary then goes to stderr (to stdout
+  when the records go to a file), so a pipeline reading the records sees nothing else;
+- the progress bar (messages, msg/s, and an ETA estimated from bytes read when the input's size is
+  known) is drawn on stderr, only when stderr is a terminal and the records are not being written
+  to that same terminal; --progress/--no-progress overrides.
+
+Exit status: 0 nothing forged, 1 some message forged, 2 usage error or an unreadable PATH,
+130 interrupted by Ctrl-C (the partial summary is still printed), 141 when the reader of stdout
+went away (a closed pipe). Messages that could not be read or analysed are listed in the summary
+and written as records with an "error" key; they do not change the exit status.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from mailcheck.commands.common import EXIT_CLEAN, EXIT_FORGED, analysis_options, settings_from
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+    from mailcheck.commands.scan.engine import Scanner
+    from mailcheck.commands.scan.sources import Item
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a process stopped by Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
+
+
+def _check_readable(path: str) -> None:
+    """An unreadable PATH is a usage error (exit 2); an unreadable file inside a folder is not."""
+    try:
+        if os.path.isdir(path):
+            with os.scandir(path):
+                pass
+        elif os.path.isfile(path):  # not "-" or a named pipe: opening one would wait for a writer
+            with open(path, "rb"):
+                pass
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc.strerror or exc}", param_hint="PATH") from exc
+
+
+def _all_items(paths: tuple[str, ...]) -> Iterator[Item]:
+    from mailcheck.commands.scan.sources import items
+
+    for path in paths:
+        yield from items(path)
+
+
+def _console(stream: TextIO) -> Console:
+    from rich.console import Console
+
+    terminal = stream.isatty()
+    # Off a terminal rich would wrap tables at 80 columns; plain text readers get room.
+    return Console(file=stream, highlight=False, width=None if terminal else 120, soft_wrap=False)
+
+
+def _progress(console: Console, total: int | None) -> tuple[Progress, TaskID]:
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns: list[Any] = [SpinnerColumn(), TextColumn("{task.fields[messages]:,} messages"),
+                          TextColumn("{task.fields[rate]:,.0f} msg/s"), TimeElapsedColumn()]
+    if total is not None:
+        columns[3:3] = [BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn()]
+    progress = Progress(*columns, console=console, transient=True)
+    task = progress.add_task("scan", total=total, messages=0, rate=0.0)
+    return progress, task
+
+
+@click.command("scan")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...",
+                type=click.Path(exists=True, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["summary", "jsonl"]), default=None,
+              help="summary (default): tables at the end; jsonl: one JSON record per message.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the JSON records to this file (implies --format jsonl).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of cores).")
+@click.option("--progress/--no-progress", "show_progress", default=None,
+              help="Progress bar on stderr (default: when stderr is a terminal).")
+@click.option("--message-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds one message's analysis may take before it is stopped (0: no limit).")
+@click.option("--chunk", type=click.IntRange(min=1), default=None, hidden=True,
+              help="Messages per unit of work sent to a worker (tuning and tests).")
+@click.option("--allow-probes", is_flag=True,
+              help="Needed with --probe: a scan may name thousands of third-party servers, so probing "
+                   "them takes this second, deliberate flag.")
+@analysis_options
+def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, jobs: int | None,
+                 show_progress: bool | None, message_timeout: float, chunk: int | None,
+                 allow_probes: bool, **params: Any) -> None:
+    """Scan mbox files, Maildirs and folders of messages ('-': an mbox on stdin).
+
+    Prints a summary: verdicts, labels by field, the most frequent forged findings and the messages
+    that could not be read. --format jsonl writes one JSON record per message instead (the object
+    `mailcheck FILE --format json` prints, plus its "position" in the archive).
+    Exit status: 0 nothing forged, 1 something forged, 2 usage error, 130 interrupted.
+    """
+    from dataclasses import replace
+
+    from mailcheck.commands.scan.engine import DEFAULT_CHUNK, Job, Scanner, default_jobs
+    from mailcheck.commands.settings import build_context
+
+    settings = settings_from(params)
+    if settings.probes and not allow_probes:
+        raise click.UsageError("--probe in a scan contacts the sender's server of every message's domain: "
+                               "add --allow-probes to mean it")
+    fmt = fmt or ("jsonl" if output is not None else "summary")
+    if fmt == "summary" and output is not None:
+        raise click.UsageError("--output writes JSON records: use it with --format jsonl")
+    if paths.count("-") > 1:
+        raise click.UsageError("'-' (stdin) can be given only once")
+    for path in paths:
+        _check_readable(path)
+    try:
+        build_context(replace(settings, dns_record=None))  # bad --resolver / --dns-replay: exit 2 now
+        scanner = Scanner(Job(settings, lines=fmt == "jsonl", message_timeout=message_timeout or None),
+                          jobs or default_jobs(), chunk or DEFAULT_CHUNK)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+    records_to_stdout = fmt == "jsonl" and output is None
+    if output is not None:
+        try:
+            out: TextIO | None = output.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise click.BadParameter(f"cannot write {output}: {exc.strerror or exc}",
+                                     param_hint="--output") from exc
+    else:
+        out = sys.stdout if records_to_stdout else None
+    if show_progress is None:
+        show_progress = sys.stderr.isatty() and not (records_to_stdout and sys.stdout.isatty())
+    summary_console = _console(sys.stderr if records_to_stdout else sys.stdout)
+    sys.exit(_run(scanner, paths, out, show_progress, summary_console))
+
+
+def _run(scanner: Scanner, paths: tuple[str, ...], out: TextIO | None, show_progress: bool,
+         summary_console: Console) -> int:
+    from contextlib import nullcontext
+
+    from mailcheck.commands.scan.sources import total_bytes
+    from mailcheck.commands.scan.tally import Tally
+    from mailcheck.reporters.summary import print_summary
+
+    tally = Tally()
+    progress = task = None
+    if show_progress:
+        progress, task = _progress(_console(sys.stderr), total_bytes(paths))
+    interrupted = False
+    clean = True
+    try:
+        with progress if progress is not None else nullcontext():
+            pending = 0
+            for outcome in scanner.run(_all_items(paths)):
+                tally.add(outcome)
+                if out is not None and outcome.line is not None:
+                    out.write(outcome.line + "\n")
+                if progress is not None and task is not None:
+                    pending += outcome.size
+                    if tally.records % 16 == 0 or outcome.status == "skipped":
+                        progress.update(task, advance=pending, messages=tally.records, rate=tally.rate)
+                        pending = 0
+        scanner.close()
+    except KeyboardInterrupt:
+        interrupted = True
+        clean = scanner.abort()
+    except BrokenPipeError:
+        scanner.abort()
+        # The reader is gone: nothing more can be written to stdout, not even at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except BaseException:
+        scanner.abort()  # --debug re-raising a check's exception, or a bug: no worker left behind
+        raise
+    finally:
+        if out is not None and out is not sys.stdout:
+            out.close()
+        elif out is not None:
+            out.flush()
+    tally.finish(interrupted)
+    print_summary(tally, summary_console, scanner.dns_counts)
+    if interrupted:
+        if not clean:
+            # A worker had to be killed: the executor's threads may wait for it forever at exit.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
+        return EXIT_INTERRUPTED
+    return EXIT_FORGED if tally.any_forged else EXIT_CLEAN

@@ -1,0 +1,133 @@
+"""A scan's totals: what each message contributes (Outcome) and the counts the summary shows (Tally)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from mailcheck.reporters.sanitize import safe_text
+
+# Every count below is bounded so that memory stays flat however many messages a scan reads.
+MAX_LISTED = 50  # unreadable / skipped messages kept by name (the rest are only counted)
+MAX_KEYS = 2000  # distinct forged-finding patterns, problems or field families kept
+OTHER = "(other)"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one item of a scan came to: small and picklable, computed in the worker process."""
+
+    name: str  # the message as reports name it (path, or path#N inside an mbox)
+    position: dict[str, Any]
+    size: int  # input bytes it accounts for (progress)
+    status: str  # the verdict ("validated", "forged", "unverifiable"), "error" or "skipped"
+    reason: str = ""  # error / skipped: why
+    labels: tuple[tuple[str, str], ...] = ()  # (field family, label) for every field
+    forged: tuple[tuple[str, str], ...] = ()  # (check, normalised first evidence) for every forged field
+    problems: tuple[str, ...] = ()  # the report's errors: input problems, checks that crashed
+    line: str | None = None  # the JSON record, when the scan writes them
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def field_family(name: str) -> str:
+    """'received[3]' → 'received', 'header:X-Spam-Status[0]' → 'header:x-spam-status'."""
+    family = _INDEX.sub("", name)
+    if family.startswith("header:"):
+        family = "header:" + family[7:].lower()  # RFC 5322 §1.2.2: field names are case-insensitive
+    return family
+
+
+# Order matters: addresses before domains; IPs, dates, times and durations before bare numbers.
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’|«[^»]*»"), "'…'"),
+    (re.compile(r"<[^<>\s]*>"), "<…>"),
+    (re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+"), "ADDRESS"),
+    (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"), "IP"),
+    (re.compile(r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}(?![\w:])"
+                r"|(?<![\w:])[0-9a-fA-F:]*::[0-9a-fA-F:]*(?![\w:])"), "IP"),
+    (re.compile(r"\b(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b"), "DOMAIN"),
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?"), "DATE"),
+    (re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b"), "TIME"),
+    (re.compile(r"\b(?:\d+[dhms])+\b"), "DURATION"),
+    (re.compile(r"\d+(?:\.\d+)*"), "N"),
+)
+
+
+def pattern_of(text: str, limit: int = 160) -> str:
+    """A sentence with its particulars (names, addresses, numbers, quoted values) replaced, so that
+    the same finding about different messages counts as one."""
+    text = safe_text(text)
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return safe_text(text, limit)
+
+
+def _bump(counter: Counter[Any], key: Any, other: Any = OTHER) -> None:
+    if key in counter or len(counter) < MAX_KEYS:
+        counter[key] += 1
+    else:
+        counter[other] += 1
+
+
+@dataclass
+class Tally:
+    """Running totals of a scan; the summary reporter renders them."""
+
+    records: int = 0  # messages read (analysed or failed); skipped files are not messages
+    bytes: int = 0
+    verdicts: Counter[str] = field(default_factory=Counter)
+    labels: dict[str, Counter[str]] = field(default_factory=dict)  # field family → label → count
+    forged: Counter[tuple[str, str]] = field(default_factory=Counter)
+    forged_example: dict[tuple[str, str], str] = field(default_factory=dict)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (message, why), the first MAX_LISTED
+    failure_count: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped_count: int = 0
+    problems: Counter[str] = field(default_factory=Counter)
+    dns: Counter[str] = field(default_factory=Counter)  # asked / local / shared / forwarded / sent
+    started: float = field(default_factory=time.monotonic)
+    elapsed: float = 0.0
+    interrupted: bool = False
+
+    def add(self, outcome: Outcome) -> None:
+        self.bytes += outcome.size
+        if outcome.status == "skipped":
+            self.skipped_count += 1
+            if len(self.skipped) < MAX_LISTED:
+                self.skipped.append((outcome.name, outcome.reason))
+            return
+        self.records += 1
+        self.verdicts[outcome.status] += 1
+        if outcome.status == "error":
+            self.failure_count += 1
+            if len(self.failures) < MAX_LISTED:
+                self.failures.append((outcome.name, outcome.reason))
+            return
+        for family, label in outcome.labels:
+            if family not in self.labels and len(self.labels) >= MAX_KEYS:
+                family = OTHER
+            _bump(self.labels.setdefault(family, Counter()), label)
+        for key in outcome.forged:
+            _bump(self.forged, key, ("", OTHER))
+            if key in self.forged and key not in self.forged_example:
+                self.forged_example[key] = outcome.name
+        for problem in outcome.problems:
+            _bump(self.problems, pattern_of(problem))
+
+    def finish(self, interrupted: bool = False) -> None:
+        self.elapsed = time.monotonic() - self.started
+        self.interrupted = interrupted
+
+    @property
+    def rate(self) -> float:
+        elapsed = self.elapsed or (time.monotonic() - self.started)
+        return self.records / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def any_forged(self) -> bool:
+        return self.verdicts["forged"] > 0

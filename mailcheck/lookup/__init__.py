@@ -1,0 +1,1 @@
+"""DNS: the one contract every check uses, the real resolver, record/replay, caches, MX, domains."""

@@ -1,0 +1,1 @@
+"""Raw bytes → facts: the message, its Received chain, dates, the envelope sender, links."""
