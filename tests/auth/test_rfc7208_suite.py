@@ -24,7 +24,7 @@ from support.dns_server import DnsServer, Mode, Zone
 from mailcheck.auth.spf import evaluate
 from mailcheck.lookup.resolver import Resolver
 
-SUITE = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "rfc7208-spf-tests" / "rfc7208-tests.yml"
+SUITE = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "rfc7208-spf-tests" / "rfc7208-tests.yml"
 if not SUITE.exists():
     pytest.skip(f"the RFC 7208 suite is not at {SUITE} (../shared is absent)", allow_module_level=True)
 

@@ -14,7 +14,7 @@ from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.message import parse
 from mailcheck.trust import build_chain, trusted_receipt_time
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 ENTRY = ("from sender.example.net (sender.example.net [203.0.113.9]) by mx.example.org (Postfix) with ESMTP "
          "id A1; "

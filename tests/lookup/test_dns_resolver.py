@@ -25,7 +25,7 @@ from mailcheck.lookup.contract import (
 from mailcheck.lookup.record import ReplayDns, load_record
 from mailcheck.lookup.resolver import CNAME_LOOP, Resolver
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 ZONE: ZoneDict = {
     "example.com": {"MX": ["10 mx.example.com", "20 mx2.example.com"], "TXT": ["v=spf1 mx -all"]},
