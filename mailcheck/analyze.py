@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from dataclasses import replace
 from functools import lru_cache
 
 from mailcheck import trust
@@ -23,6 +24,9 @@ from mailcheck.parse.message import parse
 
 def analyze(raw: bytes, ctx: Context, source: str = "-") -> Report:
     """Analyse one message. Never raises for bad input; a crashing check becomes a finding."""
+    checked = ctx.resolver_check.client_for(ctx.dns)  # DESIGN §3: a lying resolver forges nothing
+    if checked is not ctx.dns:
+        ctx = replace(ctx, dns=checked)
     message = parse(raw)
     problems = list(message.problems)
     try:

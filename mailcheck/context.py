@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from mailcheck.lookup.contract import DnsClient, OfflineDns
+from mailcheck.lookup.honesty import ResolverCheck
 from mailcheck.model import Boundary, ContinuumStep, HopView
 from mailcheck.parse.message import Message
 from mailcheck.probe.cache import ProbeCache
@@ -38,8 +39,8 @@ class Context:
 
     trusted: tuple[str, ...] = ()  # --trusted CIDR|HOST
     authserv_ids: tuple[str, ...] = ()  # --authserv-id: names our own servers write in A-R headers
-    dns: DnsClient = field(default_factory=OfflineDns)
-    offline: bool = True
+    provider: str = "auto"  # --provider: "auto", "none", or profile names, comma-separated (providers.select)
+    dns: DnsClient = field(default_factory=OfflineDns)  # offline unless given a client that is not
     now: datetime | None = None  # clock for expiry checks; None = the real clock
     skew_seconds: int = 600  # clock-skew allowance between hops (stated in evidence)
     mta: MtaEvidence | None = None
@@ -52,6 +53,12 @@ class Context:
     probe_cache: ProbeCache = field(default_factory=ProbeCache)  # the run's probes, shared across messages
     resolve_urls: bool = False
     debug: bool = False  # re-raise crashing checks
+    resolver_check: ResolverCheck = field(default_factory=ResolverCheck)  # the run's resolver honesty
+
+    @property
+    def offline(self) -> bool:
+        """--offline, as the DNS client says: one source, so the flag and the client cannot disagree."""
+        return self.dns.offline
 
 
 @dataclass

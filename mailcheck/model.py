@@ -83,6 +83,9 @@ class Boundary:
     trusted_count: int  # hops 0..trusted_count-1 are trusted
     entry_index: int | None  # index of the entry hop, None when no hop records an untrusted client
     explanation: str
+    provider: str | None = None  # profile name of the receiving provider recognised from the top (providers/)
+    # (profile name, index of its inbound-edge hop or None), top first: a gateway followed comes after it
+    provider_edges: tuple[tuple[str, int | None], ...] = ()
 
 
 class StepStatus(str, Enum):
@@ -125,3 +128,14 @@ def decide_verdict(fields: tuple[Finding, ...]) -> tuple[Label, str]:
     if validated:
         return Label.VALIDATED, "sender identity validated: " + ", ".join(validated)
     return Label.UNVERIFIABLE, "nothing forged, and neither From nor the envelope sender could be validated"
+
+
+@dataclass(frozen=True)
+class EntryClient:
+    """The untrusted client that handed the message to our servers: the IP is TCP-validated,
+    helo and rdns are what that client claimed / what our server looked up at the time."""
+
+    ip: str
+    helo: str | None
+    rdns: str | None
+    source: str  # where these facts come from, for evidence ("Received[2] written by mx.example.org")

@@ -10,23 +10,13 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from mailcheck.model import Boundary, Hop, HopView
+from mailcheck.model import Boundary, EntryClient, Hop, HopView
 from mailcheck.parse.received import parse_received
+from mailcheck.providers.recognise import Decision, ProviderWalk
 
 if TYPE_CHECKING:
     from mailcheck.context import Context, Facts
     from mailcheck.parse.message import Message
-
-
-@dataclass(frozen=True)
-class EntryClient:
-    """The untrusted client that handed the message to our servers: the IP is TCP-validated,
-    helo and rdns are what that client claimed / what our server looked up at the time."""
-
-    ip: str
-    helo: str | None
-    rdns: str | None
-    source: str  # where these facts come from, for evidence ("Received[2] written by mx.example.org")
 
 
 # Networks a client address can only come from when it is inside the reader's own network. Written out
@@ -93,13 +83,8 @@ class TrustedSet:
         return None
 
 
-@dataclass(frozen=True)
-class _Step:
-    """What a trusted hop says about the client it recorded, and so about the next older hop."""
-
-    next_trusted: bool
-    entry: bool  # this hop recorded an untrusted client
-    reason: str  # completes "received[i] …"
+# What a trusted hop says about the client it recorded, and so about the next older hop.
+_Step = Decision
 
 
 def _client_text(hop: Hop) -> str:
@@ -144,6 +129,7 @@ def chain_from_hops(hops: list[Hop], ctx: Context) -> tuple[tuple[HopView, ...],
         return (), Boundary(0, None, "The message has no Received lines: no server recorded handing it on, "
                                      "so no client address can be validated.")
     trusted_set = TrustedSet.parse(ctx.trusted)
+    walk = ProviderWalk(ctx.provider)
     views: list[HopView] = []
     trusted = True
     entry_index: int | None = None
@@ -155,7 +141,8 @@ def chain_from_hops(hops: list[Hop], ctx: Context) -> tuple[tuple[HopView, ...],
         if not trusted:
             views.append(HopView(i, hop, False, False, delay, _why_untrusted(entry_index, stop_index)))
             continue
-        step = _step(hop, trusted_set)
+        below = hops[i + 1] if i + 1 < len(hops) else None
+        step = walk.decide(i, hop, _step(hop, trusted_set), below)
         reasons[i] = step.reason
         hop_why = why
         if step.entry:
@@ -170,7 +157,9 @@ def chain_from_hops(hops: list[Hop], ctx: Context) -> tuple[tuple[HopView, ...],
                "servers too")
     trusted_count = sum(1 for v in views if v.trusted)
     explanation = _explain(views, entry_index, stop_index, reasons)
-    return tuple(views), Boundary(trusted_count, entry_index, explanation)
+    if walk.found:  # said first: the provider is why trust reached this far down
+        explanation = f"{walk.summary()} {explanation}"
+    return tuple(views), Boundary(trusted_count, entry_index, explanation, walk.provider(), walk.edges())
 
 
 def build_chain(message: Message, ctx: Context) -> tuple[tuple[HopView, ...], Boundary]:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from mailcheck.checks import body_claims
 from mailcheck.checks import urls as url_check
 from mailcheck.parse.message import _decode_bytes, parse
-from mailcheck.parse.urls import _BARE_URL, _trim, bare_urls
+from mailcheck.parse.urls.text import _BARE_URL, _trim, bare_urls
 
 # Every character Python has, once: what re.IGNORECASE matches can be read off it.
 _ALL_CHARACTERS = "".join(map(chr, range(sys.maxunicode + 1)))

@@ -15,7 +15,6 @@ from support.smtp_servers import KNOWN_USER, AiosmtpdServer
 from mailcheck.analyze import analyze
 from mailcheck.cli import cli
 from mailcheck.commands.settings import Settings, build_context
-from mailcheck.lookup.contract import close_dns
 from mailcheck.model import Label, Report, StepStatus
 
 ZONE = {"sender.test": {"MX": ["10 mx.sender.test."]}, "mx.sender.test": {"A": ["127.0.0.1"]}}
@@ -33,7 +32,7 @@ def analysed(raw: bytes, server: DnsServer, port: int) -> Report:
     try:
         return analyze(raw, ctx, "test.eml")
     finally:
-        close_dns(ctx.dns)
+        ctx.dns.close()
 
 
 def fields(report: Report) -> dict[str, Label]:
@@ -69,7 +68,7 @@ def test_scan_like_run_connects_once(dns_server: Callable[..., DnsServer],
         for n in range(5):
             analyze(message(f"user{n}@sender.test"), ctx, f"{n}.eml")
     finally:
-        close_dns(ctx.dns)
+        ctx.dns.close()
     assert len(smtp_reject_unknown.recorder.conversations) == 1
 
 

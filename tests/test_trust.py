@@ -211,3 +211,134 @@ def test_entry_client_from_the_entry_hop_and_from_the_mta() -> None:
     facts, ctx = facts_for(OUTSIDE, mta=MtaEvidence(client_address="192.0.2.200", client_helo="h.example"))
     client = entry_client(facts, ctx)
     assert client is not None and client.ip == "192.0.2.200" and "CLIENT_ADDRESS" in client.source
+
+
+# Receiving providers (providers.md §1.2, §2.2 composites; contoso/fabrikam names, documentation addresses).
+T = "Wed, 18 Nov 2026 12:00:0{} +0000"
+M365_MAILBOX = ("from MB0PR11MB0002.namprd11.prod.outlook.com (2603:10b6:806:1::2) by "
+                "MB0PR11MB0003.namprd11.prod.outlook.com with HTTPS; " + T.format(5))
+M365_STORE = ("from BN9PR03CA0001.namprd03.prod.outlook.com (2603:10b6:408:e6::28) by "
+              "MB0PR11MB0002.namprd11.prod.outlook.com (2603:10b6:806:1::2) with Microsoft SMTP Server id 15.20.1; "
+              + T.format(4))
+M365_FRONT = ("from BN1PEPF00001234.namprd03.prod.outlook.com (2603:10b6:408:e6:cafe::12) by "
+              "BN9PR03CA0001.outlook.office365.com (2603:10b6:408:e6::28) with Microsoft SMTP Server id 15.20.1 "
+              "via Frontend Transport; " + T.format(3))
+
+
+def m365_edge(client: str, ip: str, node: str = "BN1PEPF00001234") -> str:
+    return (f"from {client} ({ip}) by {node}.mail.protection.outlook.com (10.167.243.1) with Microsoft SMTP "
+            f"Server id 15.20.1 via Frontend Transport; " + T.format(2))
+
+
+SENDER_HOP = "from laptop (dsl.example.net [192.0.2.33]) by mx.example.net (Postfix) with ESMTP id C3; " + T.format(1)
+M365_INBOUND = (M365_MAILBOX, M365_STORE, M365_FRONT, m365_edge("mx.example.net", "198.51.100.7"), SENDER_HOP)
+
+
+def test_microsoft_365_is_trusted_down_to_its_inbound_edge() -> None:
+    facts, ctx = facts_for(*M365_INBOUND)
+    b = facts.boundary
+    assert b.entry_index == 3 and b.trusted_count == 4
+    assert b.provider == "microsoft365" and b.provider_edges == (("microsoft365", 3),)
+    assert "Recognised Microsoft 365" in b.explanation and "received[0]" in b.explanation
+    assert "its inbound edge is received[3]" in b.explanation and "MS-ATTR1" in b.explanation
+    client = entry_client(facts, ctx)
+    assert client is not None and client.ip == "198.51.100.7"
+    assert "2603:10b6::/32" in facts.hops[1].why
+
+
+def test_provider_none_keeps_the_default_inference() -> None:
+    _hops, b = chain(*M365_INBOUND, provider="none")
+    assert b.entry_index == 0 and b.provider is None and b.provider_edges == ()  # as before profiles
+    assert "Recognised" not in b.explanation
+
+
+def test_cross_tenant_stops_at_the_recipients_edge() -> None:
+    # The sender tenant's own hops (its mailbox, its EOP edge for connector mail) sit below the edge.
+    sender_tenant = (
+        m365_edge("NAM12-MW2-obe.outbound.protection.outlook.com", "40.107.244.73"),
+        ("from DM6PR11MB0001.namprd11.prod.outlook.com (2603:10b6:5:1::9) by "
+         "DM6PR11MB0002.namprd11.prod.outlook.com (2603:10b6:5:1::10) with Microsoft SMTP Server id 15.20.1; "
+         + T.format(1)),
+        m365_edge("onprem.fabrikam.example", "203.0.113.50", "CO1PEPF000075F3"),
+    )
+    facts, ctx = facts_for(M365_MAILBOX, M365_STORE, M365_FRONT, *sender_tenant)
+    assert facts.boundary.entry_index == 3
+    assert [h.trusted for h in facts.hops] == [True, True, True, True, False, False]
+    client = entry_client(facts, ctx)
+    assert client is not None and client.ip == "40.107.244.73"
+
+
+GMAIL_TOP = "by 2002:a4a:8e45:0:0:0:0:0 with SMTP id z5csp3690610ook; Wed, 18 Nov 2026 04:00:05 -0800 (PST)"
+
+
+def gmail_edge(helo: str, rdns: str, ip: str) -> str:
+    return (f"from {helo} ({rdns}. [{ip}]) by mx.google.com with ESMTPS id a1si1 for <bob@example.org> "
+            "(version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 bits=256/256); Wed, 18 Nov 2026 04:00:03 -0800 (PST)")
+
+
+def test_gmail_inbound_edge() -> None:
+    facts, _ctx = facts_for(GMAIL_TOP, gmail_edge("mx.example.net", "mx.example.net", "198.51.100.7"), SENDER_HOP)
+    b = facts.boundary
+    assert b.entry_index == 1 and b.provider == "google" and b.provider_edges == (("google", 1),)
+    assert "by mx.google.com" in b.explanation
+
+
+def test_gmail_to_gmail_stops_at_the_recipients_edge() -> None:
+    sender_side = (
+        "by mail-sor-f41.google.com with SMTP id x2sor1 for <bob@example.org>; Wed, 18 Nov 2026 04:00:02 -0800",
+        "from [192.168.1.20] ([198.51.100.99]) by smtp.gmail.com with ESMTPSA id y3sm1; "
+        "Wed, 18 Nov 2026 04:00:01 -0800",
+    )
+    facts, ctx = facts_for(GMAIL_TOP, gmail_edge("mail-sor-f41.google.com", "mail-sor-f41.google.com",
+                                                 "209.85.220.41"), *sender_side)
+    assert facts.boundary.entry_index == 1
+    assert [h.trusted for h in facts.hops] == [True, True, False, False]
+    client = entry_client(facts, ctx)
+    assert client is not None and client.ip == "209.85.220.41"
+
+
+PROOFPOINT = ("from mx.example.net (mx.example.net [198.51.100.7]) by mx0a-001b2d01.pphosted.com with ESMTPS id "
+              "4a1; " + T.format(1))
+
+
+def test_a_gateway_is_followed_only_when_named() -> None:
+    chain_ = (M365_MAILBOX, M365_STORE, M365_FRONT, m365_edge("mx0a-001b2d01.pphosted.com", "148.163.156.1"),
+              PROOFPOINT, SENDER_HOP)
+    facts, ctx = facts_for(*chain_, provider="microsoft365,proofpoint")
+    b = facts.boundary
+    assert b.entry_index == 4 and b.provider == "microsoft365"
+    assert b.provider_edges == (("microsoft365", 3), ("proofpoint", 4))
+    client = entry_client(facts, ctx)
+    assert client is not None and client.ip == "198.51.100.7"
+    # auto: the sender's outbound Proofpoint looks the same, so the edge stays Microsoft's, and says why
+    _hops, b = chain(*chain_)
+    assert b.entry_index == 3 and "only when --provider names it" in b.explanation
+
+
+def test_a_helo_naming_a_gateway_without_its_hop_below_is_not_followed() -> None:
+    _hops, b = chain(M365_MAILBOX, M365_STORE, M365_FRONT, m365_edge("unrs.pphosted.com", "192.0.2.195"),
+                    provider="proofpoint")
+    assert b.entry_index == 3 and "the hop below was not written by Proofpoint" in b.explanation
+
+
+def test_provider_names_below_a_self_hosted_top_hop_are_not_recognised() -> None:
+    _hops, b = chain(OUTSIDE, M365_MAILBOX, M365_STORE, M365_FRONT, m365_edge("mx.example.net", "198.51.100.7"))
+    assert b.entry_index == 0 and b.trusted_count == 1
+    assert b.provider is None and "Recognised" not in b.explanation
+
+
+def test_a_content_filter_loop_through_the_edge_host_is_not_the_edge() -> None:
+    loop = ("from mailmx.nyi.internal (localhost [127.0.0.1]) by mx6.messagingengine.com (Postfix) with ESMTP "
+            "id 1; " + T.format(3))
+    outside = ("from mail.example.net (mail.example.net [198.51.100.7]) by mx6.messagingengine.com (Postfix) "
+               "with ESMTPS id 2; " + T.format(2))
+    _hops, b = chain(loop, outside, SENDER_HOP)
+    assert b.entry_index == 1 and b.provider_edges == (("fastmail", 1),)
+
+
+def test_trusted_with_a_leading_dot_matches_a_domain_suffix_of_the_rdns() -> None:
+    relay = ("from mail-a.example.org (mail-a.example.org [198.51.100.8]) by mx.example.org (Postfix) with "
+             "ESMTP id A0; " + T.format(3))
+    assert chain(relay, OUTSIDE, trusted=(".example.org",))[1].entry_index == 1
+    assert chain(relay, OUTSIDE, trusted=("example.org",))[1].entry_index == 0  # plain HOST stays exact
+    assert chain(relay, OUTSIDE, trusted=("mail-a.example.org",))[1].entry_index == 1

@@ -7,22 +7,23 @@ import logging
 import re
 from dataclasses import dataclass
 from enum import Enum
+from typing import ClassVar
 
 import dkim
 from dkim.canonicalization import CanonicalizationPolicy, InvalidCanonicalizationPolicyError
 from dkim.util import InvalidTagValueList, parse_tag_value
 
 from mailcheck.auth.dkim_key import DkimKey, KeyProblem, fetch_key
-from mailcheck.auth.dkim_verify import (
+from mailcheck.auth.dkim_mbox import (
     MBOX_QUOTED_REASON,
-    body_hash,
     quoted_from_lines,
     signed_bytes,
     unquote_from_lines,
     unquoted_bytes,
 )
+from mailcheck.auth.dkim_signature import body_hash
+from mailcheck.auth.outcomes import CHECKED_FORGED, CHECKED_VALID, NOT_RUN, UNDECIDED, LabelledByOutcome, OutcomeTable
 from mailcheck.lookup.contract import DnsClient
-from mailcheck.model import Basis, Label
 from mailcheck.parse.message import Message
 
 _LOG = logging.getLogger("mailcheck.dkimpy.arc")
@@ -47,23 +48,21 @@ class ArcOutcome(str, Enum):
     ERROR = "verifier-error"
 
 
-_UNDECIDED = (Label.UNVERIFIABLE, Basis.UNDECIDED)
-
 # A passing chain validates the custody the sealers vouch for, not the author (RFC 8617 §1).
-OUTCOME_LABELS: dict[ArcOutcome, tuple[Label, Basis]] = {
-    ArcOutcome.NONE: _UNDECIDED,
-    ArcOutcome.PASS: (Label.VALIDATED, Basis.CHECKED),
-    ArcOutcome.SEAL_FAILED: (Label.FORGED, Basis.CHECKED),
-    ArcOutcome.AMS_FAILED: (Label.FORGED, Basis.CHECKED),
-    ArcOutcome.MBOX_QUOTED: _UNDECIDED,  # the archive may have changed the body, not an attacker
-    ArcOutcome.SEALER_REPORTED_FAIL: _UNDECIDED,
-    ArcOutcome.STRUCTURE: _UNDECIDED,
-    ArcOutcome.UNSUPPORTED: _UNDECIDED,
-    ArcOutcome.KEY_UNUSABLE: _UNDECIDED,
-    ArcOutcome.DNS_FAILURE: _UNDECIDED,
-    ArcOutcome.NOT_RUN: (Label.UNVERIFIABLE, Basis.NOT_RUN),
-    ArcOutcome.ERROR: _UNDECIDED,
-}
+OUTCOME_LABELS = OutcomeTable(ArcOutcome, {
+    ArcOutcome.NONE: UNDECIDED,
+    ArcOutcome.PASS: CHECKED_VALID,
+    ArcOutcome.SEAL_FAILED: CHECKED_FORGED,
+    ArcOutcome.AMS_FAILED: CHECKED_FORGED,
+    ArcOutcome.MBOX_QUOTED: UNDECIDED,  # the archive may have changed the body, not an attacker
+    ArcOutcome.SEALER_REPORTED_FAIL: UNDECIDED,
+    ArcOutcome.STRUCTURE: UNDECIDED,
+    ArcOutcome.UNSUPPORTED: UNDECIDED,
+    ArcOutcome.KEY_UNUSABLE: UNDECIDED,
+    ArcOutcome.DNS_FAILURE: UNDECIDED,
+    ArcOutcome.NOT_RUN: NOT_RUN,
+    ArcOutcome.ERROR: UNDECIDED,
+})
 
 KEY_OUTCOMES: dict[KeyProblem, ArcOutcome] = {
     KeyProblem.NOT_RUN: ArcOutcome.NOT_RUN,
@@ -101,7 +100,7 @@ class ArcSet:
 
 
 @dataclass(frozen=True)
-class ArcResult:
+class ArcResult(LabelledByOutcome[ArcOutcome]):
     """The chain's validation status (cv, RFC 8617 §5.2) and how mailcheck labels it."""
 
     cv: str  # "pass" | "fail" | "none"
@@ -111,13 +110,7 @@ class ArcResult:
     sets: tuple[ArcSet, ...] = ()  # newest first; fewer than instances when validation stopped early
     keys: tuple[DkimKey, ...] = ()  # every key looked up, for evidence
 
-    @property
-    def label(self) -> Label:
-        return OUTCOME_LABELS[self.outcome][0]
-
-    @property
-    def basis(self) -> Basis:
-        return OUTCOME_LABELS[self.outcome][1]
+    LABELS: ClassVar[OutcomeTable[ArcOutcome]] = OUTCOME_LABELS
 
     def value(self) -> str:
         if self.outcome is ArcOutcome.NONE:

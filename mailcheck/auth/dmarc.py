@@ -13,257 +13,37 @@ Choices where the RFCs leave room (documented here, cited in the evidence):
   receipt (keys rotate), so such a failure is unverifiable.
 - Several From domains: DMARC is applied to each (RFC 7489 §6.6.1 leaves the choice); any enforced
   failure makes the From field forged, and it is validated only when every domain passes.
+
+The vocabulary and result types live in dmarc_result, record parsing and discovery in dmarc_policy;
+this module measures alignment and decides the outcome.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from enum import Enum
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from mailcheck.auth.dmarc_policy import applicable, discover
+from mailcheck.auth.dmarc_result import (
+    Alignment,
+    DmarcOutcome,
+    DmarcPolicy,
+    DmarcResult,
+    DomainVerdict,
+    SpfIdentity,
+)
 from mailcheck.auth.spf import SpfResult
-from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
+from mailcheck.lookup.contract import DnsClient, DnsStatus
 from mailcheck.lookup.domains import domain_of, registrable_domain
 from mailcheck.model import Basis, Label
 
-if TYPE_CHECKING:
-    from mailcheck.auth.dkim_verify import DkimResult
+if TYPE_CHECKING:  # annotations only: importing it would load dkimpy for callers that pass no signature
+    from mailcheck.auth.dkim_result import DkimResult
 
-POLICIES = ("none", "quarantine", "reject")  # weakest first
-_VERSION = re.compile(r"^\s*v\s*=\s*DMARC1\s*(;|$)")
-# pyspf results that are a decision about the identity (RFC 7208 §2.6; "unknown" is pyspf's old name for
-# permerror). temperror ("error"), and pyspf's local/trusted/ambiguous outcomes, decide nothing.
-SETTLED_SPF = frozenset({"pass", "fail", "softfail", "neutral", "none", "permerror", "unknown"})
-
-
-class DmarcOutcome(str, Enum):
-    ALIGNED_PASS = "aligned-pass"  # an identity aligned with the From domain passes
-    FAIL_ENFORCED = "fail-enforced"  # no aligned pass; p/sp/np quarantine or reject at pct=100
-    FAIL_MONITOR = "fail-monitor"  # no aligned pass; policy none
-    FAIL_SAMPLED = "fail-sampled"  # no aligned pass; pct below 100
-    FAIL_UNSETTLED = "fail-unsettled"  # no aligned pass now, but an aligned check could not decide
-    NO_POLICY = "no-policy"  # no DMARC record, no aligned pass
-    POLICY_ERROR = "policy-error"  # several records, or one without a usable p=
-    DNS_FAILURE = "dns-failure"  # the policy lookup failed
-    NOT_RUN = "not-run"  # offline
-    NO_FROM_DOMAIN = "no-from-domain"  # no From address with a domain
-
-
-_UNDECIDED = (Label.UNVERIFIABLE, Basis.UNDECIDED)
-
-# The one table from DMARC outcome to the From field's label; tests/test_dmarc.py proves it complete.
-OUTCOME_LABELS: dict[DmarcOutcome, tuple[Label, Basis]] = {
-    DmarcOutcome.ALIGNED_PASS: (Label.VALIDATED, Basis.CHECKED),
-    DmarcOutcome.FAIL_ENFORCED: (Label.FORGED, Basis.CHECKED),
-    DmarcOutcome.FAIL_MONITOR: _UNDECIDED,
-    DmarcOutcome.FAIL_SAMPLED: _UNDECIDED,
-    DmarcOutcome.FAIL_UNSETTLED: _UNDECIDED,
-    DmarcOutcome.NO_POLICY: _UNDECIDED,
-    DmarcOutcome.POLICY_ERROR: _UNDECIDED,
-    DmarcOutcome.DNS_FAILURE: _UNDECIDED,
-    DmarcOutcome.NOT_RUN: (Label.UNVERIFIABLE, Basis.NOT_RUN),
-    DmarcOutcome.NO_FROM_DOMAIN: _UNDECIDED,
-}
-
-
-@dataclass(frozen=True)
-class DmarcPolicy:
-    """One parsed DMARC record (RFC 7489 §6.3)."""
-
-    domain: str  # the domain whose _dmarc record this is
-    record: str
-    p: str
-    sp: str | None = None
-    np: str | None = None
-    adkim: str = "r"
-    aspf: str = "r"
-    pct: int = 100
-    notes: tuple[str, ...] = ()  # tags that were invalid and defaulted
-
-
-@dataclass(frozen=True)
-class SpfIdentity:
-    """What SPF says about the domain it checked: MAIL FROM, or the HELO for a null sender (RFC 7489 §4.1)."""
-
-    domain: str
-    result: str  # pyspf vocabulary: pass, fail, softfail, neutral, none, permerror, temperror
-    source: str = ""  # e.g. "the envelope sender <a@example.com>"
-
-    @property
-    def settled(self) -> bool:
-        return self.result in SETTLED_SPF
-
-
-@dataclass(frozen=True)
-class Alignment:
-    """One authenticated identity measured against the From domain."""
-
-    method: str  # "dkim" | "spf"
-    domain: str
-    aligned: bool
-    passed: bool
-    settled: bool  # passed, or failed for a reason no later answer could change
-    detail: str  # "dkim[0] d=example.com: verified"
-
-
-@dataclass(frozen=True)
-class DomainVerdict:
-    """DMARC for one From domain."""
-
-    from_domain: str
-    org_domain: str
-    outcome: DmarcOutcome
-    reason: str
-    policy: DmarcPolicy | None = None
-    applied: str = ""  # the tag whose policy applies: "p", "sp" or "np"
-    disposition: str = ""  # none / quarantine / reject
-    alignments: tuple[Alignment, ...] = ()
-    lookups: tuple[DnsAnswer, ...] = ()
-    notes: tuple[str, ...] = ()
-
-    @property
-    def rfc8601(self) -> str | None:
-        """The result an Authentication-Results header would write (RFC 8601 §2.7.7), None when not run."""
-        return _RFC8601.get(self.outcome, "none" if self.policy is None else "pass")
-
-
-_RFC8601: dict[DmarcOutcome, str | None] = {
-    DmarcOutcome.FAIL_ENFORCED: "fail", DmarcOutcome.FAIL_MONITOR: "fail", DmarcOutcome.FAIL_SAMPLED: "fail",
-    DmarcOutcome.FAIL_UNSETTLED: "fail", DmarcOutcome.NO_POLICY: "none",
-    DmarcOutcome.POLICY_ERROR: "permerror",
-    DmarcOutcome.DNS_FAILURE: "temperror", DmarcOutcome.NOT_RUN: None, DmarcOutcome.NO_FROM_DOMAIN: None,
-}
-
-
-@dataclass(frozen=True)
-class DmarcResult:
-    """DMARC for the message: one verdict per distinct From domain, combined."""
-
-    outcome: DmarcOutcome
-    reason: str
-    verdicts: tuple[DomainVerdict, ...] = ()
-
-    @property
-    def label(self) -> Label:
-        return OUTCOME_LABELS[self.outcome][0]
-
-    @property
-    def basis(self) -> Basis:
-        return OUTCOME_LABELS[self.outcome][1]
-
-
-# -- record ----------------------------------------------------------------------------------------
-
-
-def is_dmarc_record(text: str) -> bool:
-    return bool(_VERSION.match(text))
-
-
-def parse_record(domain: str, text: str) -> DmarcPolicy | str:
-    """A DMARC record, or why it cannot be used (RFC 7489 §6.3, §6.6.3 step 6)."""
-    tags: dict[str, str] = {}
-    for part in text.split(";"):
-        if not part.strip():
-            continue
-        key, sep, value = part.partition("=")
-        if not sep:
-            return f"the record has a part without '=' ({part.strip()!r})"
-        tags.setdefault(key.strip().lower(), value.strip())
-    notes: list[str] = []
-    p = tags.get("p", "").lower()
-    sp = tags.get("sp", "").lower() or None
-    if p not in POLICIES or (sp is not None and sp not in POLICIES):
-        # §6.6.3: with a valid rua=, act as if p=none; otherwise no DMARC processing at all.
-        if not any(":" in uri for uri in tags.get("rua", "").split(",")):
-            bad = ("p=" + tags["p"] if "p" in tags else "no p=") if p not in POLICIES else "sp=" + tags["sp"]
-            return f"the record has {bad} and no rua=: it is not usable"
-        notes.append("p= or sp= is invalid; with rua= present RFC 7489 §6.6.3 says to act as if p=none")
-        p, sp = "none", None
-    np = tags.get("np", "").lower() or None
-    if np is not None and np not in POLICIES:
-        notes.append(f"np={tags['np']} is not a policy and was ignored")
-        np = None
-    modes = {}
-    for tag in ("adkim", "aspf"):
-        mode = tags.get(tag, "r").lower()
-        if mode not in ("r", "s"):
-            notes.append(f"{tag}={tags[tag]} is invalid; relaxed (r) was used")
-            mode = "r"
-        modes[tag] = mode
-    pct_text = tags.get("pct", "100")
-    pct = int(pct_text) if pct_text.isdigit() and int(pct_text) <= 100 else 100
-    if not pct_text.isdigit() or int(pct_text) > 100:
-        notes.append(f"pct={pct_text} is invalid; 100 was used")
-    return DmarcPolicy(domain, text, p, sp, np, modes["adkim"], modes["aspf"], pct, tuple(notes))
-
-
-# -- discovery -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Discovery:
-    policy: DmarcPolicy | None
-    failure: tuple[DmarcOutcome, str] | None  # NOT_RUN / DNS_FAILURE / POLICY_ERROR with the reason
-    lookups: tuple[DnsAnswer, ...]
-
-
-def discover(from_domain: str, org_domain: str, dns: DnsClient) -> _Discovery:
-    """RFC 7489 §6.6.3: _dmarc.<From domain>, then _dmarc.<organizational domain>."""
-    lookups: list[DnsAnswer] = []
-    for domain in dict.fromkeys((from_domain, org_domain)):
-        answer = dns.query(f"_dmarc.{domain}", "TXT")
-        lookups.append(answer)
-        if answer.status is DnsStatus.OFFLINE:
-            return _Discovery(None, (DmarcOutcome.NOT_RUN, "the DMARC policy was not looked up (offline)"),
-                              tuple(lookups))
-        if not answer.answered:
-            why = f"the DMARC policy lookup for _dmarc.{domain} failed ({answer.status.value})"
-            return _Discovery(None, (DmarcOutcome.DNS_FAILURE, why), tuple(lookups))
-        records = [r for r in answer.records if is_dmarc_record(r)]
-        if len(records) > 1:
-            why = f"_dmarc.{domain} has {len(records)} DMARC records, so none applies (RFC 7489 §6.6.3)"
-            return _Discovery(None, (DmarcOutcome.POLICY_ERROR, why), tuple(lookups))
-        if records:
-            parsed = parse_record(domain, records[0])
-            if isinstance(parsed, str):
-                failure = (DmarcOutcome.POLICY_ERROR, f"_dmarc.{domain}: {parsed}")
-                return _Discovery(None, failure, tuple(lookups))
-            return _Discovery(parsed, None, tuple(lookups))
-    return _Discovery(None, None, tuple(lookups))
-
-
-def _exists(domain: str, dns: DnsClient) -> tuple[bool | None, list[DnsAnswer]]:
-    """RFC 9091 §2.7: a domain does not exist when A, AAAA and MX all answer NXDOMAIN or no data."""
-    answers = []
-    for rdtype in ("A", "AAAA", "MX"):
-        answer = dns.query(domain, rdtype)
-        answers.append(answer)
-        if answer.status is DnsStatus.OK:
-            return True, answers
-    if all(a.answered for a in answers):
-        return False, answers
-    return None, answers
-
-
-def _applicable(policy: DmarcPolicy, from_domain: str,
-                dns: DnsClient) -> tuple[str, str, list[str], list[DnsAnswer]]:
-    """(tag, disposition, notes, extra lookups) for the From domain under this policy."""
-    if policy.domain == from_domain:
-        return "p", policy.p, [], []
-    tag, disposition = ("sp", policy.sp) if policy.sp else ("p", policy.p)
-    if policy.np is None or policy.np == disposition:
-        return tag, disposition, [], []
-    exists, answers = _exists(from_domain, dns)
-    if exists is False:
-        return "np", policy.np, [f"{from_domain} does not exist (no A, AAAA or MX), so np= applies"], answers
-    if exists is True:
-        return tag, disposition, [], answers
-    weaker = min((policy.np, disposition), key=POLICIES.index)
-    note = (f"whether {from_domain} exists could not be learnt (DNS failure), so the weaker of "
-            f"np={policy.np} and {tag}={disposition} was used")
-    return ("np" if weaker == policy.np else tag), weaker, [note], answers
+# The types evaluate() returns and takes; importers may take them from here.
+__all__ = ["DmarcOutcome", "DmarcResult", "SpfIdentity", "aligned", "evaluate", "evaluate_domain", "from_label",
+           "spf_identity"]
 
 
 # -- alignment -------------------------------------------------------------------------------------
@@ -312,7 +92,7 @@ def evaluate_domain(from_domain: str, dkim: Sequence[DkimResult] | None, spf: Sp
     notes = list(policy.notes) if policy else []
     tag = disposition = ""
     if policy is not None:
-        tag, disposition, more, extra = _applicable(policy, from_domain, dns)
+        tag, disposition, more, extra = applicable(policy, from_domain, dns)
         notes.extend(more)
         lookups.extend(extra)
     checks = _alignments(from_domain, policy, dkim or (), spf)

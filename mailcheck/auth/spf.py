@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
-from mailcheck.lookup.resolver import CNAME_LOOP
 from mailcheck.model import Basis, Label
 
 if TYPE_CHECKING:
-    from mailcheck.trust import EntryClient
+    from mailcheck.model import EntryClient
 
 
 @dataclass(frozen=True)
@@ -152,7 +151,7 @@ def _lookup(name: str, qtype: str, strict: object = True, timeout: object = None
         return [((name, qtype), _for_pyspf(qtype, r)) for r in answer.records]
     if answer.answered:
         return []
-    if answer.status is DnsStatus.ERROR and answer.detail == CNAME_LOOP:
+    if answer.status is DnsStatus.CNAME_LOOP:
         # pyspf's own resolver path treats a CNAME loop as no data (it follows CNAMEs itself and
         # stops at a loop); keep that, so the loop is skipped as RFC 7208 §5.5 asks, not a temperror.
         return []

@@ -51,8 +51,8 @@ CHECKS: tuple[Check, ...] = (
     sender_domain,  # envelope-sender and From domains exist (DNS)
     spf,  # SPF for the envelope sender and HELO (DNS)
     client_dns,  # the entry client's HELO (SPF) and forward-confirmed rDNS (DNS)
-    dkim,  # every DKIM signature (DNS)
     arc,  # the ARC chain (DNS)
+    dkim,  # every DKIM signature (DNS); after arc, whose first sealer may explain a signature broken in transit
     dmarc,  # DMARC policy and alignment (DNS)
     envelope,  # envelope-sender, labelled from SPF
     from_address,  # From, labelled from DMARC; several/missing From

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from mailcheck.auth.spf import SpfResult
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
-from mailcheck.model import Basis, Finding, Label
-from mailcheck.trust import EntryClient, entry_client
+from mailcheck.model import Basis, EntryClient, Finding, Label
+from mailcheck.trust import entry_client
 
 if TYPE_CHECKING:
     from mailcheck.context import Context, Facts

@@ -1,9 +1,9 @@
 """date: the Date header, the time the sender says it wrote the message.
 
 Forged when no conforming software could have written it (an impossible zone such as -0060,
-out-of-range fields, text that is not a date) or when it is later than the time your own servers
-received the message, beyond the clock-skew allowance. Otherwise unverifiable: a sender's clock
-is the sender's say-so.
+out-of-range fields, a weekday the date does not fall on, text that is not a date) or when it is
+later than the time your own servers received the message, beyond the clock-skew allowance.
+Otherwise unverifiable: a sender's clock is the sender's say-so.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ separately, so the report says which part no longer matches.
 - validated: the body hash matches and the signature verifies. This proves the domain d= signed
   these header fields and this body; it says nothing about who wrote the message unless d= is the
   From domain (see DMARC, which reads these results).
-- forged: the body hash does not match (the body changed after signing — mailing-list footers do
-  this too; but see mbox quoting below) or the signature over the header fields does not verify
-  (a signed header changed).
+- forged: the body hash does not match (the body changed after signing; but see mbox quoting and
+  changes in transit below) or the signature over the header fields does not verify (a signed header
+  changed).
 - unverifiable: anything that stops the check from deciding — no key at the selector, a DNS
   failure, a revoked key (empty p=), an RSA key under 1024 bits or rsa-sha1 (RFC 8301 forbids
   trusting them), an unsupported algorithm, canonicalization or version, a key that does not
@@ -26,6 +26,13 @@ it matches, verification goes on with that body and the evidence says the quotin
 it still does not match while the header signature verifies, the signature is unverifiable, not
 forged: mboxo writers leave lines that already started ">From" as they are, so the original body
 cannot always be recovered. A body without such lines that does not match stays forged.
+
+Changes in transit: lists and forwarders change messages, which breaks the author's signature. When
+an ARC chain that validates shows its first sealer had verified this signature (dkim=pass for its
+domain), or the copy is list traffic (List-Id, Mailing-list, …) and what broke is what lists change (the
+body, a Subject tag, a rewritten From), the signature is unverifiable "changed in transit", with the
+evidence named — not forged. DMARC then cannot count it as a settled failure, so legitimate list and
+forwarded mail is never forged for it (mailcheck/auth/transit.py says how this is decided).
 
 A key that has gone since the message arrived is the usual reason old mail no longer verifies;
 --dns-replay reproduces an analysis with the answers recorded at the time.
@@ -45,7 +52,7 @@ if TYPE_CHECKING:
 
 ID = "dkim"
 SUMMARY = "every DKIM signature, verified with the signer's key from DNS"
-NEEDS: tuple[str, ...] = ()
+NEEDS: tuple[str, ...] = ("arc",)
 PROVIDES: tuple[str, ...] = ("dkim",)
 
 
@@ -74,8 +81,9 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
                       ID, Basis.UNDECIDED)
         return
     from mailcheck.auth.dkim_verify import verify_all  # dkimpy (and dnspython) load only when there is a signature
+    from mailcheck.auth.transit import relabelled
 
-    results = verify_all(facts.message, ctx.dns, ctx.now)
+    results = relabelled(verify_all(facts.message, ctx.dns, ctx.now), facts.results.arc, facts.message)
     facts.results.dkim = results
     for result in results:
         name = f"dkim[{result.index}]"

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from mailcheck.model import Basis, Finding, HopView, Label
-from mailcheck.parse.received import is_contradiction
+from mailcheck.parse.dates import is_contradiction, signed_duration
 
 if TYPE_CHECKING:
     from mailcheck.context import Context, Facts
@@ -39,19 +39,6 @@ ID = "received-chain"
 SUMMARY = "every Received hop: written by your servers, or a stranger's claim that may contradict them"
 NEEDS: tuple[str, ...] = ()
 PROVIDES: tuple[str, ...] = ()
-
-
-
-def _seconds(value: float) -> str:
-    sign = "-" if value < 0 else "+"
-    value = abs(value)
-    if value < 120:
-        return f"{sign}{value:.0f} s"
-    if value < 7200:
-        return f"{sign}{value / 60:.0f} min"
-    if value < 172800:
-        return f"{sign}{value / 3600:.1f} h"
-    return f"{sign}{value / 86400:.1f} days"
 
 
 _THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
@@ -91,7 +78,8 @@ def _trusted_finding(view: HopView, ctx: Context) -> Finding:
     hop = view.hop
     evidence = [f"written by your servers: trusted because {view.why}"]
     if view.delay_seconds is not None and view.delay_seconds < -ctx.skew_seconds:
-        evidence.append(f"received[{view.index - 1}] is dated {_seconds(view.delay_seconds)} from this one: "
+        apart = signed_duration(view.delay_seconds, rounded=True)
+        evidence.append(f"received[{view.index - 1}] is dated {apart} from this one: "
                         "your own servers' clocks disagree")
     odd = list(hop.problems)
     if odd:
@@ -129,13 +117,14 @@ def _stranger_finding(view: HopView, facts: Facts, ctx: Context,
         hours = round(ahead / 3600)
         if ahead > ctx.skew_seconds and 1 <= hours <= 26 and abs(ahead - hours * 3600) <= ctx.skew_seconds:
             oddities.append(
-                f"dated {hop.timestamp_text!r}, {_seconds(ahead)} after received[{index}] "
+                f"dated {hop.timestamp_text!r}, {signed_duration(ahead, rounded=True)} after received[{index}] "
                 f"({facts.hops[index].hop.timestamp_text!r}): beyond the {ctx.skew_seconds} s clock-skew "
                 f"allowance, but a whole {hours} h apart within it, which a clock set to the wrong time "
                 "zone explains")
         elif ahead > ctx.skew_seconds:
             contradictions.append(
-                f"dated {hop.timestamp_text!r}, {_seconds(ahead)} after received[{index}], which your server "
+                f"dated {hop.timestamp_text!r}, {signed_duration(ahead, rounded=True)} after received[{index}], "
+                "which your server "
                 f"wrote when it had the message ({facts.hops[index].hop.timestamp_text!r}); the clock-skew "
                 f"allowance is {ctx.skew_seconds} s: a hop written before the message reached you cannot "
                 "be dated after it")
@@ -149,7 +138,8 @@ def _stranger_finding(view: HopView, facts: Facts, ctx: Context,
     if broken_link:
         contradictions.append(broken_link)
     if view.delay_seconds is not None and view.delay_seconds < -ctx.skew_seconds:
-        oddities.append(f"received[{view.index - 1}] is dated {_seconds(view.delay_seconds)} from this one "
+        apart = signed_duration(view.delay_seconds, rounded=True)
+        oddities.append(f"received[{view.index - 1}] is dated {apart} from this one "
                         "(a negative delay): the sender's clocks disagree, or one of the two is invented")
     name = f"received[{view.index}]"
     if contradictions:

@@ -26,6 +26,10 @@ unverifiable
     host. By default link hosts are not looked up, because a lookup can tip off the sender; with
     --resolve-urls a failed lookup (timeout, SERVFAIL) leaves the link undecided, never forged.
 
+A link a security gateway rewrote (Safe Links, Proofpoint, Mimecast… see mailcheck.parse.rewriters) is
+judged by its original target, decoded offline; the rewriting is named in the evidence and is never
+forgery. A rewriter that hides the target leaves the link unverifiable, saying so.
+
 mailto: and tel: links, and in-page (#) links, are skipped. At most 200 distinct links are listed per
 message; a further field named ``urls`` says when more were found.
 """
@@ -40,8 +44,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
+from mailcheck.lookup.domains import registrable_domain
 from mailcheck.model import Basis, Finding, Label
-from mailcheck.parse.urls import LINK_CAP, Link, bare_urls, host_named_by, registrable_domain, scan_links, split_url
+from mailcheck.parse.rewriters.links import see_through
+from mailcheck.parse.urls import LINK_CAP, Link, bare_urls, host_named_by, scan_links, split_url
 
 if TYPE_CHECKING:
     from mailcheck.context import Context, Facts
@@ -82,6 +88,7 @@ LOOKUP_TABLE: dict[DnsStatus, HostState] = {
     DnsStatus.TIMEOUT: HostState.FAILED,
     DnsStatus.SERVFAIL: HostState.FAILED,
     DnsStatus.REFUSED: HostState.FAILED,
+    DnsStatus.CNAME_LOOP: HostState.FAILED,
     DnsStatus.ERROR: HostState.FAILED,
     DnsStatus.BUDGET: HostState.FAILED,
     DnsStatus.OFFLINE: HostState.NOT_RUN,
@@ -195,12 +202,18 @@ def _userinfo_host(userinfo: str) -> str | None:
     return host_named_by(userinfo.split(":", 1)[0])
 
 
+def _site(host: str) -> str:
+    """Whose site a host is: its registrable domain, or the host itself when it has none (an IP address, a
+    bare suffix), so that two different addresses never count as one site."""
+    return registrable_domain(host) or host.rstrip(".").lower()
+
+
 def forged_because(link: Link) -> str | None:
     """The sentence that proves the link forged, or None when nothing contradicts it."""
     goes_to = link.ip or link.host_ascii
     if link.userinfo is not None and goes_to:
         shown = _userinfo_host(link.userinfo)
-        if shown is not None and registrable_domain(shown) != registrable_domain(goes_to):
+        if shown is not None and _site(shown) != _site(goes_to):
             return (f"The link begins with {shown}, but that is only a user name before '@'; "
                     f"it goes to {goes_to}.")
     named = link.shown_host
@@ -210,10 +223,10 @@ def forged_because(link: Link) -> str | None:
         return f"The link text names {named}, but the link is a {link.scheme}: URL, which opens no site."
     if not goes_to:
         return None  # a relative link: where it goes depends on a base the message does not give
-    if registrable_domain(named) != registrable_domain(goes_to):
+    if _site(named) != _site(goes_to):
         sentence = f"The link text names {named}, but the link goes to {goes_to}."
         if _passes_along(link, named):
-            sentence += (f" It carries a {registrable_domain(named)} address inside, as click-tracking "
+            sentence += (f" It carries a {_site(named)} address inside, as click-tracking "
                          "redirects do, but where it forwards cannot be checked without fetching it.")
         return sentence
     return None
@@ -222,10 +235,10 @@ def forged_because(link: Link) -> str | None:
 def _passes_along(link: Link, named: str) -> bool:
     """Does the link carry a URL for the named host inside it (a redirect's target parameter)?"""
     after_host = link.target.split(link.host_ascii if link.host_ascii in link.target else "://", 1)[-1]
-    wanted = registrable_domain(named)
+    wanted = _site(named)
     for url in bare_urls(unquote(unquote(after_host))):
         host = split_url(url).host_ascii
-        if "://" in url and host and registrable_domain(host) == wanted:
+        if "://" in url and host and _site(host) == wanted:
             return True
     return False
 
@@ -258,7 +271,8 @@ def _describe(link: Link) -> str:
     return head + ("; " + "; ".join(notes) if notes else "") + "."
 
 
-def _unverifiable(link: Link, name: str, lookup: HostLookup | None, resolving: bool) -> Finding:
+def _unverifiable(link: Link, name: str, lookup: HostLookup | None, resolving: bool, value: str,
+                  rewriting: tuple[str, ...]) -> Finding:
     host = link.host_ascii if link.ip is None else ""
     basis = Basis.UNCHECKABLE
     if not host:
@@ -273,7 +287,7 @@ def _unverifiable(link: Link, name: str, lookup: HostLookup | None, resolving: b
         basis = Basis.UNDECIDED
     else:
         tail = _NOT_FETCHED + f"; the host exists ({lookup.answer.describe()})."
-    return Finding(name, _value(link), Label.UNVERIFIABLE, (_describe(link), tail), ID, basis)
+    return Finding(name, value, Label.UNVERIFIABLE, (_describe(link), *rewriting, tail), ID, basis)
 
 
 def _valid_dns_name(host: str) -> bool:
@@ -286,10 +300,17 @@ def _valid_dns_name(host: str) -> bool:
 def label_link(index: int, link: Link, dns: DnsClient | None,
                cache: dict[str, HostLookup] | None = None) -> Finding:
     """The finding for one link. dns is None unless --resolve-urls asked for host lookups."""
-    name = f"url[{index}]"
+    name, value = f"url[{index}]", _value(link)  # the value stays the link as written
+    rewritten = see_through(link)
+    rewriting = () if rewritten is None else (rewritten.evidence,)
+    if rewritten is not None:
+        if rewritten.original is None:  # opaque: nothing to compare, nothing to look up
+            return Finding(name, value, Label.UNVERIFIABLE, (_describe(link), *rewriting, _NOT_FETCHED + "."),
+                           ID, Basis.UNCHECKABLE)
+        link = rewritten.original  # judged by where the gateway forwards it
     reason = forged_because(link)
     if reason is not None:
-        return Finding(name, _value(link), Label.FORGED, (reason, _describe(link)), ID)
+        return Finding(name, value, Label.FORGED, (reason, *rewriting, _describe(link)), ID)
     lookup: HostLookup | None = None
     host = link.host_ascii
     if dns is not None and link.ip is None and host and _valid_dns_name(host):
@@ -298,10 +319,10 @@ def label_link(index: int, link: Link, dns: DnsClient | None,
             cache[host] = lookup_host(host, dns)
         lookup = cache[host]
         if lookup.state is HostState.MISSING:
-            return Finding(name, _value(link), Label.FORGED,
+            return Finding(name, value, Label.FORGED,
                            (f"The link's host does not exist ({lookup.answer.describe()}).",
-                            _describe(link)), ID)
-    return _unverifiable(link, name, lookup, dns is not None)
+                            *rewriting, _describe(link)), ID)
+    return _unverifiable(link, name, lookup, dns is not None, value, rewriting)
 
 
 def label_links(links: Iterable[Link], dns: DnsClient | None) -> Iterator[Finding]:

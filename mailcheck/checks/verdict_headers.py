@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from mailcheck.auth.authserv_id import authserv_id
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.trust import ours_above
 
@@ -40,14 +41,6 @@ VERDICT_HEADER = re.compile(
 # authserv-id): a second copy below the boundary is not by itself an impersonation.
 _MULTI_HOP = re.compile(r"^(?:arc-|authentication-results$|received-spf$|x-original-authentication)", re.I)
 _AUTHRES = re.compile(r"^(?:arc-)?authentication-results$|^x-original-authentication-results$", re.I)
-
-
-def authserv_id(value: str) -> str:
-    """The authserv-id of an Authentication-Results value (RFC 8601 §2.2): the first token."""
-    head = value.split(";", 1)[0].strip()
-    if head.lower().startswith("i="):  # ARC-Authentication-Results: "i=1; authserv-id; …"
-        head = value.split(";", 2)[1].strip() if value.count(";") >= 1 else ""
-    return head.split()[0].lower() if head.split() else ""
 
 
 def ours_limit(facts: Facts) -> int:

@@ -9,55 +9,32 @@ from typing import Any
 
 import click
 
+from mailcheck.commands.options_table import ANALYSIS_OPTIONS, OptionSpec
 from mailcheck.commands.settings import Settings, SettingsError, settings_from_params
 
 EXIT_CLEAN, EXIT_FORGED, EXIT_USAGE = 0, 1, 2
 
 
+def _click_option(spec: OptionSpec) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """One options_table row as a click option."""
+    kwargs: dict[str, Any] = {"help": spec.help, "multiple": spec.repeatable, "metavar": spec.metavar}
+    if spec.kind == "flag":
+        kwargs["is_flag"] = True
+    elif spec.kind in ("path", "existing-path"):
+        kwargs["type"] = click.Path(exists=spec.kind == "existing-path", dir_okay=False, path_type=Path)
+    elif spec.kind == "choice":
+        kwargs["type"] = click.Choice(list(spec.choices))
+    else:  # the timestamp is text here; settings.parse_now reads it, for click and the fast parser alike
+        kwargs["type"] = {"str": click.STRING, "timestamp": click.STRING, "float": float, "int": int}[spec.kind]
+    if spec.default is not None:
+        kwargs.update(default=spec.default, show_default=True)
+    return click.option(spec.flag, spec.dest, **kwargs)
+
+
 def analysis_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options every analysing command shares; they end up in one Settings object."""
-    options = [
-        click.option("--trusted", multiple=True, metavar="CIDR|HOST",
-                     help="Also trust hops from/by this network or host (repeatable)."),
-        click.option("--authserv-id", "authserv_ids", multiple=True, metavar="ID",
-                     help="An authserv-id your own servers write in Authentication-Results (repeatable)."),
-        click.option("--offline", is_flag=True, help="No DNS at all: DNS-backed fields say 'not run'."),
-        click.option("--resolver", "resolvers", multiple=True, metavar="IP[:PORT]",
-                     help="DNS resolver to use (repeatable; default: the system's)."),
-        click.option("--timeout", type=float, default=None, help="Seconds per DNS lookup (default 3)."),
-        click.option("--budget", type=float, default=None, help="Seconds of DNS per message (default 10)."),
-        click.option("--dns-record", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Write every DNS answer used to this file."),
-        click.option("--dns-replay", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="Answer DNS only from a file written by --dns-record."),
-        click.option("--now", "now_text", metavar="TIMESTAMP",
-                     help="Clock for expiry checks: Unix seconds or ISO 8601."),
-        click.option("--skew", type=int, default=None, help="Clock-skew allowance, seconds (600)."),
-        click.option("--resolve-urls", is_flag=True,
-                     help="Look up link hosts (off by default: a lookup can tip off the sender)."),
-        click.option("--probe", "probes", multiple=True, type=click.Choice(["responsive", "callout"]),
-                     help="Opt-in: connect to the envelope sender's mail server, a third party's "
-                          "chosen by whoever wrote the message (it sees your IP and learns the message "
-                          "was examined). 'responsive': greeting, EHLO, QUIT. 'callout': also asks "
-                          "whether the sender's address exists (RCPT; never DATA), which many operators "
-                          "consider abusive and block. One connection per domain per run, at most 20 "
-                          "domains. See README."),
-        click.option("--helo", metavar="NAME",
-                     help="Our EHLO name in probes (default: this host's FQDN; many servers refuse "
-                          "'localhost')."),
-        click.option("--smtp-port", type=int, default=25, show_default=True,
-                     help="Port for probes (tests and unusual setups)."),
-        click.option("--probe-limit", type=int, default=None,
-                     help="At most this many SMTP probes per run (default 20)."),
-        click.option("--probe-private", is_flag=True,
-                     help="Let probes connect to loopback/private addresses (a message chooses the MX, "
-                          "so by default they are never contacted)."),
-        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                     help="TOML config file (default ~/.config/mailcheck/config.toml)."),
-        click.option("--debug", is_flag=True, help="Re-raise errors inside checks (for developers)."),
-    ]
-    for option in reversed(options):
-        func = option(func)
+    """Options every analysing command shares (options_table); they end up in one Settings object."""
+    for spec in reversed(ANALYSIS_OPTIONS):
+        func = _click_option(spec)(func)
     return func
 
 

@@ -52,19 +52,23 @@ def check_command(source: str, fmt: str, **params: Any) -> None:
     if fmt == "json":
         from mailcheck.reporters.json import render
 
-        click.echo(render(report))
+        click.echo(render(report, ctx.resolver_check.json_extra()))
     else:
         from mailcheck.reporters.terminal import print_report
 
         print_report(report)
+    if warning := ctx.resolver_check.warning():
+        click.echo(f"mailcheck: {warning}", err=True)
     sys.exit(EXIT_FORGED if report.verdict.value == "forged" else EXIT_CLEAN)
 
 
 def _register_commands() -> None:
     """Commands in their own modules; each keeps its heavy imports inside its function body."""
+    from mailcheck.commands.checks import checks_command
     from mailcheck.commands.filter.cli import filter_command
     from mailcheck.commands.scan.cli import scan_command
 
+    cli.add_command(checks_command)
     cli.add_command(filter_command)
     cli.add_command(scan_command)
 

@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mailcheck.commands.options_table import ANALYSIS_OPTIONS, CONFIG_KEYS
 from mailcheck.context import Context, MtaEvidence
+from mailcheck.lookup.contract import DnsClient
+from mailcheck.probe.cache import ProbeCache
 
 CONFIG_ENV = "MAILCHECK_CONFIG"
 DEFAULT_CONFIG = Path("~/.config/mailcheck/config.toml")
@@ -20,8 +23,12 @@ class SettingsError(ValueError):
 
 @dataclass
 class Settings:
+    """What a run is asked to do: one field per row of options_table.ANALYSIS_OPTIONS (a test holds
+    them to each other); the defaults here are the ones --help states."""
+
     trusted: list[str] = field(default_factory=list)
     authserv_ids: list[str] = field(default_factory=list)
+    provider: str = "auto"
     resolvers: list[str] = field(default_factory=list)
     offline: bool = False
     timeout: float = 3.0  # seconds per DNS lookup
@@ -68,24 +75,26 @@ def load_config(path: Path | None) -> dict[str, Any]:
         raise SettingsError(f"config file {candidate}: {exc}") from exc
 
 
-_LIST_KEYS = {"trusted": "trusted", "authserv-id": "authserv_ids", "resolver": "resolvers"}
-_SCALAR_KEYS = {"timeout": float, "budget": float, "skew": int, "helo": str, "offline": bool}
+# What a config value must be, by the option's kind (a repeatable option takes a list of strings).
+_CONFIG_TYPES: dict[str, type] = {"flag": bool, "str": str, "float": float, "int": int}
 
 
 def apply_config(settings: Settings, config: dict[str, Any]) -> None:
-    """Config values come first; command-line lists add to them, command-line scalars override."""
+    """Config values come first; command-line lists add to them, command-line scalars override.
+    The keys are the options_table rows marked in_config, under the option's own name."""
     for key, value in config.items():
-        if key in _LIST_KEYS:
+        spec = CONFIG_KEYS.get(key)
+        if spec is None or spec.setting is None:
+            raise SettingsError(f"config: unknown key {key!r}")
+        if spec.repeatable:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise SettingsError(f"config: {key} must be a list of strings")
-            getattr(settings, _LIST_KEYS[key])[:0] = value
-        elif key in _SCALAR_KEYS:
-            kind = _SCALAR_KEYS[key]
-            if not isinstance(value, kind) and not (kind is float and isinstance(value, int)):
-                raise SettingsError(f"config: {key} must be {kind.__name__}")
-            setattr(settings, key, kind(value))
-        else:
-            raise SettingsError(f"config: unknown key {key!r}")
+            getattr(settings, spec.setting)[:0] = value
+            continue
+        kind = _CONFIG_TYPES[spec.kind]
+        if not isinstance(value, kind) and not (kind is float and isinstance(value, int)):
+            raise SettingsError(f"config: {key} must be {kind.__name__}")
+        setattr(settings, spec.setting, kind(value))
 
 
 def mta_from_environment(env: dict[str, str]) -> MtaEvidence | None:
@@ -98,33 +107,39 @@ def mta_from_environment(env: dict[str, str]) -> MtaEvidence | None:
 
 def settings_from_params(params: dict[str, Any]) -> Settings:
     """Command-line parameters (+ the config file) → Settings; raises SettingsError. The one set of
-    rules for both the click commands and the filter's click-free fast path."""
+    rules for both the click commands and the filter's click-free fast path, read from options_table:
+    a repeatable option adds to the config file's list, a flag given sets True, a value given
+    overrides (an empty --now counts as not given)."""
     settings = Settings()
     apply_config(settings, load_config(params.get("config_path")))
-    settings.trusted += params.get("trusted", ())
-    settings.authserv_ids += params.get("authserv_ids", ())
-    settings.resolvers += params.get("resolvers", ())
-    settings.probes += params.get("probes", ())
-    if params.get("now_text"):
-        settings.now = parse_now(params["now_text"])
-    for key in ("timeout", "budget", "skew", "helo", "probe_limit"):
-        if params.get(key) is not None:
-            setattr(settings, key, params[key])
-    for key in ("offline", "resolve_urls", "debug", "probe_private"):
-        if params.get(key):
-            setattr(settings, key, True)
-    settings.dns_record = params.get("dns_record")
-    settings.dns_replay = params.get("dns_replay")
-    settings.smtp_port = params.get("smtp_port", 25)
+    for spec in ANALYSIS_OPTIONS:
+        if spec.setting is None:  # --config: read above
+            continue
+        value = params.get(spec.dest)
+        if spec.repeatable:
+            getattr(settings, spec.setting).extend(value or ())
+        elif spec.kind == "flag":
+            if value:
+                setattr(settings, spec.setting, True)
+        elif spec.kind == "timestamp":
+            if value:
+                setattr(settings, spec.setting, parse_now(value))
+        elif value is not None:
+            setattr(settings, spec.setting, value)
+    from mailcheck.providers import select
+
+    try:
+        select(settings.provider)
+    except ValueError as exc:
+        raise SettingsError(f"--provider: {exc}") from exc
     return settings
 
 
-def build_context(settings: Settings, mta: MtaEvidence | None = None) -> Context:
-    import socket
+def dns_client(settings: Settings) -> DnsClient:
+    """The run's DNS client; ValueError for a bad --resolver or an unreadable --dns-replay/--dns-record."""
+    from mailcheck.lookup.factory import make_dns
 
-    from mailcheck.lookup.contract import make_dns
-
-    dns = make_dns(
+    return make_dns(
         offline=settings.offline,
         resolvers=settings.resolvers,
         timeout=settings.timeout,
@@ -132,11 +147,18 @@ def build_context(settings: Settings, mta: MtaEvidence | None = None) -> Context
         record=settings.dns_record,
         replay=settings.dns_replay,
     )
+
+
+def build_context(settings: Settings, mta: MtaEvidence | None = None, *, dns: DnsClient | None = None,
+                  probe_cache: ProbeCache | None = None) -> Context:
+    """dns, probe_cache: ones the caller shares (a scan worker's); None = this run's own, from settings."""
+    import socket
+
     return Context(
         trusted=tuple(settings.trusted),
         authserv_ids=tuple(settings.authserv_ids),
-        dns=dns,
-        offline=settings.offline,
+        provider=settings.provider,
+        dns=dns if dns is not None else dns_client(settings),
         now=settings.now,
         skew_seconds=settings.skew,
         mta=mta,
@@ -146,7 +168,8 @@ def build_context(settings: Settings, mta: MtaEvidence | None = None) -> Context
         smtp_port=settings.smtp_port,
         probe_limit=settings.probe_limit,
         probe_private=settings.probe_private,
-        # probe_cache: a fresh one per Context, i.e. per run (see mailcheck/probe_cache.py)
+        # A fresh cache per Context, i.e. per run, unless the caller shares one (see mailcheck/probe/cache.py)
+        probe_cache=probe_cache if probe_cache is not None else ProbeCache(),
         resolve_urls=settings.resolve_urls,
         debug=settings.debug,
     )

@@ -1,25 +1,22 @@
 """The one way mailcheck reaches DNS: answers as values, failures told apart from negative answers.
 
-Checks see only DnsClient.query(name, type) -> DnsAnswer. make_dns() builds the client a run uses:
-OfflineDns (--offline), ReplayDns (--dns-replay, see dnsrecord.py) or the dnspython-backed Resolver
-(resolver.py: cache, per-lookup timeout, per-message budget). Wrap each message's analysis in
-message_budget(client) so the budget restarts and the per-message counts are kept.
+Checks see only DnsClient.query(name, type) -> DnsAnswer. This module is the contract and imports
+no implementation: factory.make_dns() builds the client a run uses, OfflineDns (--offline),
+ReplayDns (--dns-replay, record.py) or the dnspython-backed Resolver (resolver.py: cache, per-lookup
+timeout, per-message budget). Wrap each message's analysis in message_budget(client) so the budget
+restarts and the per-message counts are kept.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from mailcheck.lookup.resolver import Resolver
+from functools import cached_property
+from typing import Protocol
 
 
 class DnsStatus(str, Enum):
@@ -31,6 +28,7 @@ class DnsStatus(str, Enum):
     REFUSED = "refused"
     OFFLINE = "offline"  # --offline, or --dns-replay without this question
     BUDGET = "budget-exhausted"  # the per-message time budget ran out
+    CNAME_LOOP = "cname-loop"  # the CNAME chain loops or is longer than the resolver follows
     ERROR = "error"
 
 
@@ -62,14 +60,54 @@ class DnsAnswer:
 
 
 class DnsClient(Protocol):
+    """What every client offers; the checks use query() only, the commands the rest."""
+
+    @property
+    def budget(self) -> float | None:
+        """Seconds of DNS one message may spend (message_budget's default); None = unlimited."""
+        ...
+
+    @property
+    def stats(self) -> RunDns:
+        """Counts over the whole run."""
+        ...
+
+    @property
+    def offline(self) -> bool:
+        """True when no question can reach DNS at all (--offline): checks then say 'not run'."""
+        ...
+
     def query(self, name: str, rdtype: str) -> DnsAnswer: ...
+
+    def close(self) -> None:
+        """End of run: writes what must be written (the --dns-record file)."""
+        ...
 
 
 def normalise_name(name: str) -> str:
     return name.rstrip(".").lower()
 
 
-class StaticDns:
+class LocalDns:
+    """The rest of the DnsClient interface for clients that answer without a server (OfflineDns,
+    StaticDns, test doubles): no budget, nothing to close. Subclasses write query()."""
+
+    budget: float | None = None
+    offline = False
+
+    @cached_property
+    def stats(self) -> RunDns:
+        # cached_property, not __init__: subclasses need not call up to get their counts.
+        return RunDns()
+
+    def query(self, name: str, rdtype: str) -> DnsAnswer:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Nothing was opened."""
+
+
+class StaticDns(LocalDns):
     """An in-memory zone for unit tests: {(name, TYPE): [records]}; unknown names are NXDOMAIN,
     known names without the asked type NODATA (RFC 8020 semantics, needed for SPF/DMARC)."""
 
@@ -90,8 +128,10 @@ class StaticDns:
         return DnsAnswer(key, rdtype, DnsStatus.NODATA if exists else DnsStatus.NXDOMAIN)
 
 
-class OfflineDns:
+class OfflineDns(LocalDns):
     """--offline: every question is answered OFFLINE, so every DNS field reads 'not run'."""
+
+    offline = True
 
     def query(self, name: str, rdtype: str) -> DnsAnswer:
         return DnsAnswer(normalise_name(name), rdtype.upper(), DnsStatus.OFFLINE)
@@ -145,90 +185,17 @@ def message_budget(client: DnsClient, budget: float | None = None) -> Iterator[M
         yield outer
         return
     if budget is None:
-        budget = getattr(client, "budget", None)
+        budget = client.budget
     state = MessageDns(budget, time.monotonic())
     token = _CURRENT.set(state)
     try:
         yield state
     finally:
         _CURRENT.reset(token)
-        run = getattr(client, "stats", None)
-        if isinstance(run, RunDns):
-            run.messages += 1
+        client.stats.messages += 1
 
 
 def budget_answer(name: str, rdtype: str, state: MessageDns) -> DnsAnswer:
     state.refused += 1
     return DnsAnswer(name, rdtype, DnsStatus.BUDGET,
                      detail=f"not asked: this message's DNS budget of {state.budget:g} s is spent")
-
-
-# -- the run's client ---------------------------------------------------------------------------
-
-
-def parse_resolver(text: str) -> tuple[str, int]:
-    """--resolver IP[:PORT]: '192.0.2.1', '192.0.2.1:5353', '2001:db8::1', '[2001:db8::1]:5353'."""
-    text = text.strip()
-    host, port = text, "53"
-    if text.startswith("["):
-        host, sep, rest = text[1:].partition("]")
-        if not sep or (rest and not rest.startswith(":")):
-            raise ValueError(f"--resolver {text!r}: expected [IPv6]:PORT")
-        port = rest[1:] or "53"
-    elif text.count(":") == 1:
-        host, port = text.split(":")
-    try:
-        address = str(ipaddress.ip_address(host))
-    except ValueError as exc:
-        raise ValueError(f"--resolver {text!r}: {host!r} is not an IP address") from exc
-    if not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError(f"--resolver {text!r}: {port!r} is not a port number")
-    return address, int(port)
-
-
-DEFAULT_TIMEOUT = 3.0  # seconds per lookup
-DEFAULT_BUDGET = 10.0  # seconds of DNS per message
-
-
-def make_dns(offline: bool, resolvers: list[str], timeout: float = DEFAULT_TIMEOUT,
-             budget: float = DEFAULT_BUDGET, record: Path | None = None,
-             replay: Path | None = None) -> DnsClient:
-    """The client a run uses. offline wins over everything; replay answers only from its file
-    (and may itself be recorded again); otherwise the dnspython Resolver. Raises ValueError for a
-    bad --resolver or an unreadable replay file (the CLI's usage error). Call close_dns() at the end."""
-    if offline:
-        return OfflineDns()
-    from mailcheck.lookup.record import Recorder, ReplayDns
-
-    if replay is not None:
-        client = ReplayDns(replay)  # read before the record file is opened: they may be one file
-        if record is not None:
-            client.recorder = Recorder(record)
-        return client
-    from mailcheck.lookup.resolver import Resolver
-
-    servers = [parse_resolver(r) for r in resolvers]
-    recorder = Recorder(record) if record is not None else None
-    return Resolver(servers or None, timeout=timeout, budget=budget, recorder=recorder)
-
-
-def close_dns(client: DnsClient) -> None:
-    """End of run: writes the --dns-record file in its final sorted form."""
-    close = getattr(client, "close", None)
-    if callable(close):
-        close()
-
-
-def dns_stats(client: DnsClient) -> RunDns | None:
-    """Counts for the run, when the client keeps them (Resolver, ReplayDns)."""
-    stats = getattr(client, "stats", None)
-    return stats if isinstance(stats, RunDns) else None
-
-
-def __getattr__(name: str) -> type[Resolver]:
-    # `from mailcheck.lookup.contract import Resolver` without importing dnspython until it is used.
-    if name == "Resolver":
-        from mailcheck.lookup.resolver import Resolver
-
-        return Resolver
-    raise AttributeError(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from typing import Any
 
@@ -17,13 +18,22 @@ def public_suffix_list() -> Any:
 
 
 def registrable_domain(host: str) -> str | None:
-    """'a.b.example.co.uk' → 'example.co.uk' (RFC 7489 §3.2 organizational domain); None for a bare suffix.
+    """'a.b.example.co.uk' → 'example.co.uk' (RFC 7489 §3.2 organizational domain, the public suffix plus one
+    label); None for a bare suffix, a single label or an IP address, which belong to no organization's name.
     A TLD the list does not know is treated as a public suffix (the list's default '*' rule)."""
     host = host.strip().rstrip(".").lower()
-    if not host or "." not in host:
+    if not host or "." not in host or _is_address(host):
         return None
     result = public_suffix_list().privatesuffix(host)
     return str(result) if result else None
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def known_registrable_domain(text: str) -> str | None:

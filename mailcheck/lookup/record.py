@@ -23,6 +23,9 @@ from mailcheck.lookup.contract import DnsAnswer, DnsStatus, RunDns, current_mess
 FORMAT = "mailcheck-dns-record"
 VERSION = 1
 _NOT_RECORDED = frozenset({DnsStatus.BUDGET, DnsStatus.OFFLINE})
+# Files written before CNAME_LOOP was a status of its own carry a loop as "error" with this detail;
+# they are read as CNAME_LOOP, so replaying them still gives the analysis they were recorded with.
+_LEGACY_CNAME_LOOP = "the CNAME chain loops or is longer than 16 links"
 
 
 def _line(answer: DnsAnswer) -> str:
@@ -100,14 +103,17 @@ def _answer_from(item: Any) -> DnsAnswer:
     records = item["records"]
     if not isinstance(records, list) or not all(isinstance(r, str) for r in records):
         raise TypeError("records must be a list of strings")
-    return DnsAnswer(normalise_name(str(item["name"])), str(item["type"]).upper(),
-                     DnsStatus(item["status"]), tuple(records), str(item.get("detail", "")))
+    status, detail = DnsStatus(item["status"]), str(item.get("detail", ""))
+    if status is DnsStatus.ERROR and detail == _LEGACY_CNAME_LOOP:
+        status = DnsStatus.CNAME_LOOP
+    return DnsAnswer(normalise_name(str(item["name"])), str(item["type"]).upper(), status, tuple(records), detail)
 
 
 class ReplayDns:
     """--dns-replay: answers only from a recorded file; any other question is OFFLINE."""
 
     budget = None  # nothing here takes time
+    offline = False  # questions missing from the file answer OFFLINE one by one; the run is not offline
 
     def __init__(self, path: Path, recorder: Recorder | None = None) -> None:
         self._answers = load_record(path)

@@ -3,24 +3,23 @@
 dnspython is imported on first use only (importing dns.resolver costs ~140 ms, which the offline
 filter must not pay). This module is `mailcheck.lookup.resolver` and our contracts are `mailcheck.lookup.contract`;
 `import dns.resolver` below is an absolute import, so it always reaches dnspython's top-level `dns`
-package, never our module (tests/test_dns_resolver.py checks this).
+package, never our module (tests/lookup/test_dns_resolver.py checks this).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mailcheck.lookup.contract import DnsAnswer, DnsStatus, RunDns, budget_answer, current_message, normalise_name
-
-if TYPE_CHECKING:
-    from mailcheck.lookup.record import Recorder
+from mailcheck.lookup.record import Recorder
 
 # Failures worth remembering for the whole run: a server that timed out or refused for a name will
 # do so again within one run, and asking it again only burns every later message's budget.
-_CACHED_FAILURES = frozenset({DnsStatus.TIMEOUT, DnsStatus.SERVFAIL, DnsStatus.REFUSED, DnsStatus.ERROR})
-CNAME_LOOP = "the CNAME chain loops or is longer than 16 links"
+_CACHED_FAILURES = frozenset({DnsStatus.TIMEOUT, DnsStatus.SERVFAIL, DnsStatus.REFUSED, DnsStatus.CNAME_LOOP,
+                              DnsStatus.ERROR})
+CNAME_LOOP_DETAIL = "the CNAME chain loops or is longer than 16 links"
 
 
 def _load_dnspython() -> None:
@@ -60,6 +59,8 @@ class Resolver:
     further lookups fail at once (one is let through every `retry_after` seconds to notice recovery).
     A lookup that times out may overrun its time by dnspython's first retry back-off (0.1 s).
     """
+
+    offline = False  # unreachable servers answer TIMEOUT: a failure, not a choice to stay offline
 
     def __init__(self, nameservers: list[tuple[str, int]] | None = None, *, timeout: float = 3.0,
                  budget: float | None = 10.0, recorder: Recorder | None = None,
@@ -222,7 +223,7 @@ class Resolver:
             if response is not None:
                 responded = True
             if isinstance(problem, dns.message.ChainTooLong):
-                return DnsAnswer(name, rdtype, DnsStatus.ERROR, detail=CNAME_LOOP), True
+                return DnsAnswer(name, rdtype, DnsStatus.CNAME_LOOP, detail=CNAME_LOOP_DETAIL), True
             if isinstance(problem, str):
                 rcodes.add(problem)
             texts.append(f"{server}{' over TCP' if tcp else ''} answered {problem}")

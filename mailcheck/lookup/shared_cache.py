@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from dataclasses import dataclass
-from typing import Any
 
-from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus, current_message, normalise_name
+from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus, RunDns, current_message, normalise_name
 
 Key = tuple[str, str]
 _NOT_SHARED = frozenset({DnsStatus.BUDGET, DnsStatus.OFFLINE})
@@ -48,9 +47,21 @@ class ScanDns:
         self._used: list[DnsAnswer] = []  # for --dns-record, not yet sent to the parent
         self._reported: set[Key] = set()
 
-    def __getattr__(self, name: str) -> Any:
-        # budget, stats, close: the inner client's (message_budget() and dns_stats() look them up).
-        return getattr(self.inner, name)
+    # The rest of the interface is the inner client's: its budget, its run counts, its file to close.
+    @property
+    def budget(self) -> float | None:
+        return self.inner.budget
+
+    @property
+    def stats(self) -> RunDns:
+        return self.inner.stats
+
+    @property
+    def offline(self) -> bool:
+        return self.inner.offline
+
+    def close(self) -> None:
+        self.inner.close()
 
     def query(self, name: str, rdtype: str) -> DnsAnswer:
         key = (normalise_name(name), rdtype.upper())

@@ -10,9 +10,11 @@ from email import message_from_bytes
 from email.message import Message as EmailMessage
 from functools import cached_property, lru_cache
 
+from mailcheck.parse.field_name import FIELD_NAME
+
 # One header field: a line that starts with a field name and a colon, and the lines folded under it (they start
 # with white space, RFC 5322 §2.2.3). Matched field by field, the header block costs a few regex calls.
-_FIELD = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:[^\n]*\n?(?:[ \t][^\n]*\n?)*")
+_FIELD = re.compile(FIELD_NAME + rb"[ \t]*:[^\n]*\n?(?:[ \t][^\n]*\n?)*")
 _LINE = re.compile(rb"[^\n]*\n|[^\n]+")
 # A body part larger than this is not decoded for URLs: it is an attachment in all but name.
 _MAX_TEXT_PART = 4 * 1024 * 1024

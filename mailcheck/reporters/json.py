@@ -57,6 +57,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "trusted_count": report.boundary.trusted_count,
             "entry_index": report.boundary.entry_index,
             "explanation": report.boundary.explanation,
+            **_provider(report),
         },
         "continuum": [
             {"name": s.name, "proves": s.proves, "status": s.status.value, "outcome": s.outcome}
@@ -64,6 +65,14 @@ def report_dict(report: Report) -> dict[str, Any]:
         ],
         "errors": list(report.errors),
     }
+
+
+def _provider(report: Report) -> dict[str, Any]:
+    """The recognised provider, only when there is one: reports of other mail keep their exact shape."""
+    b = report.boundary
+    if b.provider is None:
+        return {}
+    return {"provider": b.provider, "provider_edges": [{"profile": n, "edge_index": i} for n, i in b.provider_edges]}
 
 
 def render(report: Report, extra: dict[str, Any] | None = None, indent: int | None = 2) -> str:

@@ -163,7 +163,7 @@ def test_every_mailauth_fixture_in_the_shared_corpora() -> None:
 
 def test_the_check_yields_the_arc_field_with_every_sealer() -> None:
     facts = Facts(parse(chain(2)), (), Boundary(0, None, "test"))
-    (finding,) = arc_check.run(facts, Context(dns=ZONE, offline=False))
+    (finding,) = arc_check.run(facts, Context(dns=ZONE))
     assert (finding.name, finding.value, finding.label) == ("arc", "cv=pass, 2 sets", Label.VALIDATED)
     text = " | ".join(finding.evidence)
     assert "ARC set i=2: ARC-Seal d=forward.example.net s=arc cv=pass verifies" in text

@@ -285,7 +285,7 @@ def test_the_check_yields_one_field_per_signature_with_evidence() -> None:
     raw = sign(sign(message(), RSA), ED, selector="ed").replace(b"this is", b"that is")
     dns = StaticDns({(KEY_NAME, "TXT"): [RSA.record()], ("ed._domainkey.example.com", "TXT"): [ED.record()]})
     facts = facts_for(raw)
-    findings = list(dkim_check.run(facts, Context(dns=dns, offline=False)))
+    findings = list(dkim_check.run(facts, Context(dns=dns)))
     assert [(f.name, f.label) for f in findings] == [("dkim[0]", Label.FORGED), ("dkim[1]", Label.FORGED)]
     assert findings[0].value == "d=example.com s=ed a=ed25519-sha256"
     evidence = " | ".join(findings[0].evidence)

@@ -9,7 +9,9 @@ from support.mbox_quoting import FROM_BODY, QUOTED_BODY, stored
 from support.signing import KeyPair, arc_seal, ed25519_key, message, rsa_key, sign
 
 from mailcheck.auth.arc import ArcOutcome, ArcResult, verify_chain
-from mailcheck.auth.dkim_verify import MBOX_QUOTED_REASON, DkimOutcome, DkimResult, verify_all
+from mailcheck.auth.dkim_mbox import MBOX_QUOTED_REASON
+from mailcheck.auth.dkim_result import DkimOutcome, DkimResult
+from mailcheck.auth.dkim_verify import verify_all
 from mailcheck.checks import dkim as dkim_check
 from mailcheck.commands.scan.sources import items
 from mailcheck.context import Context, Facts
@@ -88,7 +90,7 @@ def test_unquoting_applies_to_the_body_the_l_tag_counts() -> None:
 
 def test_the_check_reports_the_unquoting_as_evidence() -> None:
     facts = Facts(parse(stored(signed(FROM_BODY))), (), Boundary(0, None, "test"))
-    (finding,) = dkim_check.run(facts, Context(dns=zone(), offline=False))
+    (finding,) = dkim_check.run(facts, Context(dns=zone()))
     assert (finding.name, finding.label) == ("dkim[0]", Label.VALIDATED)
     assert any(">From quoting is undone" in line for line in finding.evidence)
 

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mailcheck.auth.dkim_verify import DkimOutcome, DkimResult
-from mailcheck.auth.dmarc import (
-    OUTCOME_LABELS,
-    DmarcOutcome,
-    DmarcPolicy,
-    SpfIdentity,
-    aligned,
-    evaluate,
-    from_label,
-    is_dmarc_record,
-    parse_record,
-    spf_identity,
-)
+from mailcheck.auth.dkim_result import DkimOutcome, DkimResult
+from mailcheck.auth.dmarc import aligned, evaluate, from_label, spf_identity
+from mailcheck.auth.dmarc_policy import is_dmarc_record, parse_record
+from mailcheck.auth.dmarc_result import OUTCOME_LABELS, DmarcOutcome, DmarcPolicy, SpfIdentity
 from mailcheck.auth.spf import SpfOutcome, SpfResult
 from mailcheck.lookup.contract import DnsStatus, OfflineDns, StaticDns
 from mailcheck.model import Basis, Label

@@ -152,7 +152,7 @@ def test_check_null_sender_uses_the_helo_once() -> None:
 
 
 def test_check_offline_records_why() -> None:
-    result, step = run_check(RAW, context(OfflineDns(), offline=True))
+    result, step = run_check(RAW, context(OfflineDns()))
     assert (result.ran, result.why_not, result.mail_from, result.helo) == (False, "not run (offline)", None, None)
     assert step.status is StepStatus.NOT_RUN
     assert result.for_dmarc() is None
@@ -165,7 +165,7 @@ def test_check_without_entry_hop_records_why() -> None:
 
 
 def test_check_prefers_what_the_mta_saw() -> None:
-    ctx = Context(dns=StaticDns(ZONE), offline=False,
+    ctx = Context(dns=StaticDns(ZONE),
                   mta=MtaEvidence(client_address="198.51.100.1", client_helo="mx.example.net", sender="b@example.com"))
     result, _ = run_check(RAW, ctx)
     assert result.client is not None and result.client.ip == "198.51.100.1"

@@ -10,9 +10,9 @@ from support.links import CORPORA, alternative, html_message, mbox_messages, pla
 
 from mailcheck.checks import urls as check
 from mailcheck.context import Context
-from mailcheck.lookup.contract import DnsAnswer, DnsStatus, OfflineDns, StaticDns
+from mailcheck.lookup.contract import DnsAnswer, DnsStatus, LocalDns, OfflineDns, StaticDns
 from mailcheck.model import Basis, Finding, Label
-from mailcheck.parse.urls import registrable_domain, scan_links
+from mailcheck.parse.urls import scan_links
 
 
 def one(html: str, ctx: Context | None = None) -> Finding:
@@ -173,7 +173,7 @@ def test_no_links_no_findings() -> None:
 # -- host existence (--resolve-urls) -------------------------------------------------------------------
 
 
-class CountingDns:
+class CountingDns(LocalDns):
     """A DnsClient that records every question; answers from a StaticDns zone."""
 
     def __init__(self, zone: StaticDns) -> None:
@@ -192,7 +192,7 @@ ZONE = StaticDns(
 
 
 def resolving(dns: object) -> Context:
-    return Context(dns=dns, offline=False, resolve_urls=True)  # type: ignore[arg-type]
+    return Context(dns=dns, resolve_urls=True)  # type: ignore[arg-type]
 
 
 def test_lookup_table_has_a_row_for_every_dns_status() -> None:
@@ -201,7 +201,7 @@ def test_lookup_table_has_a_row_for_every_dns_status() -> None:
 
 def test_hosts_are_not_looked_up_unless_asked() -> None:
     dns = CountingDns(ZONE)
-    finding = one('<a href="http://gone.example.com/">x</a>', Context(dns=dns, offline=False))  # type: ignore[arg-type]
+    finding = one('<a href="http://gone.example.com/">x</a>', Context(dns=dns))  # type: ignore[arg-type]
     assert dns.questions == []
     assert finding.basis is Basis.UNCHECKABLE and "not looked up" in finding.evidence[1]
 
@@ -254,6 +254,52 @@ def test_forged_links_are_not_looked_up() -> None:
     assert finding.label is Label.FORGED and dns.questions == []
 
 
+# -- links a security gateway rewrote (mailcheck.parse.rewriters) ---------------------------------------
+
+SAFE_LINK = ("https://eur03.safelinks.protection.outlook.com/?url={}&amp;data=05%7C02%7C0%7C0&amp;"
+             "sdata=QUJD%3D&amp;reserved=0")
+
+
+def test_a_rewritten_link_is_compared_by_its_original_target() -> None:
+    finding = one(f'<a href="{SAFE_LINK.format("https%3A%2F%2Fwww.paypal.com%2Fsignin")}">https://www.paypal.com/</a>')
+    assert finding.label is Label.UNVERIFIABLE, finding.evidence  # today: forged, "goes to …safelinks…"
+    assert finding.value.startswith("https://eur03.safelinks.protection.outlook.com/")  # the link as written
+    assert ("Rewritten by Microsoft Safe Links; original target https://www.paypal.com/signin (the link itself "
+            "goes to eur03.safelinks.protection.outlook.com).") in finding.evidence[1]
+    assert "not forgery" in finding.evidence[1]
+
+
+def test_a_rewritten_link_to_another_host_is_forged_with_the_rewriting_as_evidence() -> None:
+    nested = "https://urldefense.com/v3/__https://evil.example/login__;!!Org!Tok$".replace(":", "%3A").replace(
+        "/", "%2F").replace("!", "%21").replace("$", "%24")
+    finding = one(f'<a href="{SAFE_LINK.format(nested)}">www.paypal.com</a>')
+    assert finding.label is Label.FORGED
+    assert finding.evidence[0] == "The link text names www.paypal.com, but the link goes to evil.example."
+    assert "Microsoft Safe Links around Proofpoint URL Defense v3" in finding.evidence[1]
+
+
+@pytest.mark.parametrize("href", ["https://url.uk.m.mimecastprotect.com/s/AbCdEfGh",
+                                  "https://clicktime.symantec.com/a/1/QUJD?d=blob",
+                                  "https://urldefense.com/v3/__https://example.org/x*y__;@@!!A!B$"])
+def test_an_opaque_rewriter_leaves_the_link_unverifiable_and_says_why(href: str) -> None:
+    finding = one(f'<a href="{href}">https://www.paypal.com/</a>')
+    assert finding.label is Label.UNVERIFIABLE and finding.basis is Basis.UNCHECKABLE
+    assert "cannot be compared with a hidden target" in text(finding)
+    assert "opaque" in text(finding) or "malformed" in text(finding)
+
+
+def test_mimecast_domain_is_compared_as_the_host() -> None:
+    finding = one('<a href="https://protect-us.mimecast.com/s/Tok?domain=evil.example">paypal.com</a>')
+    assert finding.label is Label.FORGED and "evil.example" in finding.evidence[0]
+    assert "names only the original target's host" in finding.evidence[1]
+
+
+def test_the_original_host_is_what_resolve_urls_looks_up() -> None:
+    dns = CountingDns(ZONE)
+    one(f'<a href="{SAFE_LINK.format("http%3A%2F%2Fgone.example.com%2F")}">Log in</a>', resolving(dns))
+    assert dns.questions == [("gone.example.com", "A")]
+
+
 # -- real mail -----------------------------------------------------------------------------------------
 
 
@@ -284,7 +330,7 @@ def test_nazario_phishing_corpus() -> None:
     for link in random.Random(7).sample(forged_links, 50):
         claimed = link.shown_host or check._userinfo_host(link.userinfo or "")
         assert claimed is not None
-        assert registrable_domain(claimed) != registrable_domain(link.ip or link.host_ascii or "-"), link
+        assert check._site(claimed) != check._site(link.ip or link.host_ascii or "-"), link
 
 
 def test_easy_ham_has_no_forged_links() -> None:

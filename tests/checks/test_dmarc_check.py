@@ -36,7 +36,7 @@ def received(raw: bytes) -> bytes:
 
 
 def run(raw: bytes, zone: dict[tuple[str, str], list[str]]) -> dict[str, tuple[Label, tuple[str, ...]]]:
-    report = analyze(raw, Context(dns=StaticDns(zone), offline=False))
+    report = analyze(raw, Context(dns=StaticDns(zone)))
     return {f.name: (f.label, f.evidence) for f in report.fields}
 
 
@@ -71,7 +71,7 @@ def test_offline_from_is_not_run() -> None:
 def test_the_check_stores_a_result_and_labels_no_field_itself() -> None:
     facts = Facts(parse(message()), (), Boundary(0, None, "test"))
     facts.results.dkim = (DkimResult(0, DkimOutcome.VERIFIED, "test", domain="example.com"),)
-    findings = list(dmarc_check.run(facts, Context(dns=StaticDns(ZONE), offline=False)))
+    findings = list(dmarc_check.run(facts, Context(dns=StaticDns(ZONE))))
     assert findings == []
     result = facts.results.dmarc
     assert isinstance(result, DmarcResult) and result.outcome is DmarcOutcome.ALIGNED_PASS
@@ -79,7 +79,7 @@ def test_the_check_stores_a_result_and_labels_no_field_itself() -> None:
 
 def test_a_crashed_dkim_check_never_lets_dmarc_fail() -> None:
     facts = Facts(parse(message()), (), Boundary(0, None, "test"))  # no "dkim" result at all
-    list(dmarc_check.run(facts, Context(dns=StaticDns(ZONE), offline=False)))
+    list(dmarc_check.run(facts, Context(dns=StaticDns(ZONE))))
     result = facts.results.dmarc
     assert isinstance(result, DmarcResult) and result.outcome is DmarcOutcome.FAIL_UNSETTLED
 
@@ -96,7 +96,7 @@ def test_np_policy_through_a_dns_server(dns_server: Callable[..., DnsServer]) ->
     for author, applied, label in (("ghost.example.com", "np", Label.FORGED),
                                    ("www.example.com", "sp", Label.UNVERIFIABLE)):
         raw = received(message(from_=f"Alice <alice@{author}>"))
-        report = analyze(raw, Context(dns=resolver, offline=False))
+        report = analyze(raw, Context(dns=resolver))
         assert field(report, "from").label is label, field(report, "from").evidence
         assert any(f"{applied}=" in e and "applies" in e for e in field(report, "from").evidence)
     assert server.hits_for("ghost.example.com", "MX")

@@ -110,7 +110,7 @@ def test_helo_without_spf_verdict() -> None:
 
 
 def test_offline_and_no_entry_client() -> None:
-    offline = check(context(OfflineDns(), offline=True), rdns="mail.example.com")
+    offline = check(context(OfflineDns()), rdns="mail.example.com")
     for name in ("client-helo", "client-rdns"):
         assert (offline[name].label, offline[name].basis) == (Label.UNVERIFIABLE, Basis.NOT_RUN)
         assert offline[name].evidence[0].startswith("not run (offline)")

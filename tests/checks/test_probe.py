@@ -9,7 +9,7 @@ from support.smtp_servers import KNOWN_USER, AiosmtpdServer, ScriptedServer
 
 from mailcheck.checks import probe
 from mailcheck.context import Context, Facts, MtaEvidence
-from mailcheck.lookup.contract import DnsClient, DnsStatus, StaticDns
+from mailcheck.lookup.contract import DnsClient, DnsStatus, OfflineDns, StaticDns
 from mailcheck.model import Basis, Boundary, Finding, Label, StepStatus
 from mailcheck.parse.message import parse
 from mailcheck.probe.result import ProbeResult
@@ -36,7 +36,7 @@ def message(sender: str = KNOWN_USER, how: str = "return-path") -> bytes:
 def context(port: int, probes: Iterable[str] = ("responsive",), dns: DnsClient | None = None,
             **extra: object) -> Context:
     settings: dict[str, object] = {
-        "dns": dns or StaticDns(ZONE), "offline": False, "probes": frozenset(probes), "helo": "probe.mailcheck.test",
+        "dns": dns or StaticDns(ZONE), "probes": frozenset(probes), "helo": "probe.mailcheck.test",
         "smtp_port": port, "probe_timeout": 1.0, "probe_private": True,
     }
     settings.update(extra)
@@ -82,7 +82,7 @@ def test_not_asked_means_not_run_and_no_connection(smtp_accept_all: AiosmtpdServ
 
 
 def test_offline_probes_nothing(smtp_accept_all: AiosmtpdServer) -> None:
-    findings, _ = check(message(), context(smtp_accept_all.port, probes=("callout",), offline=True))
+    findings, _ = check(message(), context(smtp_accept_all.port, probes=("callout",), dns=OfflineDns()))
     assert findings["sender-server"].basis is Basis.NOT_RUN
     assert "offline" in evidence(findings["sender-server"])
     assert smtp_accept_all.recorder.conversations == []

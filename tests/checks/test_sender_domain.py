@@ -11,7 +11,7 @@ from support.dns_server import DnsServer, Mode, ZoneDict
 
 from mailcheck.checks import sender_domain
 from mailcheck.context import Context, MtaEvidence
-from mailcheck.lookup.contract import DnsAnswer, DnsStatus, OfflineDns, StaticDns
+from mailcheck.lookup.contract import DnsAnswer, DnsStatus, LocalDns, OfflineDns, StaticDns
 from mailcheck.lookup.record import ReplayDns
 from mailcheck.lookup.resolver import Resolver
 from mailcheck.model import Basis, Finding, Label, StepStatus
@@ -113,7 +113,7 @@ def test_dns_failures_are_never_forged(status: DnsStatus) -> None:
 def test_mx_failure_but_address_record_still_proves_existence() -> None:
     dns = StaticDns({("aonly.example", "A"): ["192.0.2.1"]})
 
-    class MxTimesOut:
+    class MxTimesOut(LocalDns):
         def query(self, name: str, rdtype: str) -> DnsAnswer:
             answer = dns.query(name, rdtype)
             return answer if rdtype != "MX" else DnsAnswer(answer.name, "MX", DnsStatus.TIMEOUT)
@@ -125,7 +125,7 @@ def test_mx_failure_but_address_record_still_proves_existence() -> None:
 
 def test_offline_is_not_run() -> None:
     facts = facts_for(message("a@mx.example", "b@mx.example"))
-    findings = {f.name: f for f in sender_domain.run(facts, context(OfflineDns(), offline=True))}
+    findings = {f.name: f for f in sender_domain.run(facts, context(OfflineDns()))}
     for name in ("envelope-sender-domain", "from-domain"):
         assert (findings[name].label, findings[name].basis) == (Label.UNVERIFIABLE, Basis.NOT_RUN)
         assert "not run (offline)" in findings[name].evidence[0]

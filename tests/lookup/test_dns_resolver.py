@@ -12,18 +12,10 @@ from pathlib import Path
 import pytest
 from support.dns_server import DnsServer, Mode, ZoneDict
 
-from mailcheck.lookup.contract import (
-    DnsAnswer,
-    DnsStatus,
-    OfflineDns,
-    close_dns,
-    dns_stats,
-    make_dns,
-    message_budget,
-    parse_resolver,
-)
+from mailcheck.lookup.contract import DnsAnswer, DnsStatus, OfflineDns, StaticDns, message_budget
+from mailcheck.lookup.factory import check_dns_options, make_dns, parse_resolver
 from mailcheck.lookup.record import ReplayDns, load_record
-from mailcheck.lookup.resolver import CNAME_LOOP, Resolver
+from mailcheck.lookup.resolver import CNAME_LOOP_DETAIL, Resolver
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,9 +90,20 @@ def test_timeout_is_a_failure_within_the_timeout(dns_server: Callable[..., DnsSe
     assert elapsed < 0.3 + 0.4  # dnspython adds one 0.1 s retry back-off; the rest is slack
 
 
-def test_cname_loop_is_an_error_with_a_known_detail(dns_server: Callable[..., DnsServer]) -> None:
+def test_cname_loop_is_a_status_of_its_own(dns_server: Callable[..., DnsServer]) -> None:
     answer = resolver(dns_server(ZONE)).query("loop.example.com", "A")
-    assert (answer.status, answer.detail) == (DnsStatus.ERROR, CNAME_LOOP)
+    assert (answer.status, answer.detail) == (DnsStatus.CNAME_LOOP, CNAME_LOOP_DETAIL)
+    assert not answer.answered  # a failure, like any other error: never evidence of forgery
+
+
+def test_a_loop_recorded_as_an_error_replays_as_a_loop(tmp_path: Path) -> None:
+    # Version 1 files written before CNAME_LOOP was a status carry it as "error" plus the detail.
+    old = tmp_path / "old.jsonl"
+    line = {"name": "loop.example.com", "type": "TXT", "status": "error", "records": [],
+            "detail": CNAME_LOOP_DETAIL}
+    old.write_text('{"format": "mailcheck-dns-record", "version": 1}\n' + json.dumps(line) + "\n",
+                   encoding="utf-8")
+    assert ReplayDns(old).query("loop.example.com", "TXT").status is DnsStatus.CNAME_LOOP
 
 
 def test_invalid_names_cannot_exist(dns_server: Callable[..., DnsServer]) -> None:
@@ -123,8 +126,7 @@ def test_each_question_is_sent_once_per_run(dns_server: Callable[..., DnsServer]
     assert len(server.hits_for("example.com", "MX")) == 1
     assert len(server.hits_for("nothing.example.com", "A")) == 1
     assert (message.asked, message.sent) == (3, 0)  # the third message: all from the cache
-    stats = dns_stats(client)
-    assert stats is not None
+    stats = client.stats
     assert (stats.messages, stats.asked, stats.sent, stats.cache_hits) == (3, 9, 2, 7)
 
 
@@ -161,8 +163,7 @@ def test_nested_budgets_are_one_message(dns_server: Callable[..., DnsServer]) ->
     with message_budget(client) as outer, message_budget(client) as inner:
         client.query("example.com", "MX")
     assert inner is outer and outer.asked == 1
-    stats = dns_stats(client)
-    assert stats is not None and stats.messages == 1
+    assert client.stats.messages == 1
 
 
 def test_dead_servers_are_not_asked_again_and_again(dns_server: Callable[..., DnsServer]) -> None:
@@ -193,7 +194,7 @@ def test_record_then_replay_without_the_server(tmp_path: Path) -> None:
         with message_budget(live):
             first = [live.query(*q) for q in questions]
             live.query("example.com", "MX")  # used twice, recorded once
-        close_dns(live)
+        live.close()
     lines = record.read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[0]) == {"format": "mailcheck-dns-record", "version": 1}
     keys = [(json.loads(line)["name"], json.loads(line)["type"]) for line in lines[1:]]
@@ -213,11 +214,11 @@ def test_recording_a_replay_writes_the_same_file(tmp_path: Path) -> None:
         live = make_dns(False, [server.resolver], timeout=0.3, budget=5.0, record=record)
         for name, rdtype in (("mx.example.com", "A"), ("example.com", "TXT")):
             live.query(name, rdtype)
-        close_dns(live)
+        live.close()
     replay = make_dns(False, [], record=again, replay=record)
     for name, rdtype in (("example.com", "TXT"), ("mx.example.com", "A")):  # another order
         replay.query(name, rdtype)
-    close_dns(replay)
+    replay.close()
     assert again.read_bytes() == record.read_bytes()
 
 
@@ -246,6 +247,31 @@ def test_make_dns_offline_and_resolver_options(dns_server: Callable[..., DnsServ
         make_dns(False, ["dns.example.com"])
 
 
+def test_options_are_checked_as_make_dns_would(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.jsonl"
+    check_dns_options(True, ["dns.example.com"], missing)  # offline wins, as in make_dns
+    with pytest.raises(ValueError, match="not an IP address"):
+        check_dns_options(False, ["dns.example.com"], None)
+    with pytest.raises(ValueError, match="--dns-replay"):
+        check_dns_options(False, [], missing)
+
+
+def test_every_client_offers_the_whole_interface(tmp_path: Path) -> None:
+    from mailcheck.lookup.shared_cache import ScanDns
+
+    record = tmp_path / "r.jsonl"
+    record.write_text('{"format": "mailcheck-dns-record", "version": 1}\n', encoding="utf-8")
+    clients = [OfflineDns(), StaticDns({}), Resolver([("127.0.0.1", 9)]), ReplayDns(record),
+               ScanDns(OfflineDns(), None)]
+    for client in clients:
+        with message_budget(client):
+            client.query("a..example", "MX")  # not a valid name: the Resolver sends nothing
+        assert client.stats.messages == 1, client
+        client.close()
+    assert [c.offline for c in clients] == [True, False, False, False, True]
+    assert [c.budget for c in clients] == [None, None, 10.0, None, None]
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("192.0.2.1", ("192.0.2.1", 53)),
     ("192.0.2.1:5353", ("192.0.2.1", 5353)),
@@ -263,14 +289,14 @@ def test_parse_resolver_rejects(text: str) -> None:
 
 
 def test_mailcheck_dns_does_not_shadow_dnspython() -> None:
-    # mailcheck.lookup.contract must not load dnspython (the offline filter pays nothing), and dnspython's
-    # top-level `dns` must stay reachable from inside the package that has a module named dns.
+    # mailcheck.lookup must not load dnspython (the offline filter pays nothing), and dnspython's
+    # top-level `dns` must stay reachable from inside the package.
     code = (
-        "import sys, mailcheck.lookup.contract, mailcheck.lookup.resolver, mailcheck.auth.spf\n"
+        "import sys, mailcheck.lookup.factory, mailcheck.auth.spf\n"
         "assert 'dns.resolver' not in sys.modules, 'dnspython imported eagerly'\n"
-        "from mailcheck.lookup.contract import Resolver\n"
+        "from mailcheck.lookup.resolver import Resolver\n"
         "import dns.resolver, dns\n"
-        "assert dns.__file__ != mailcheck.lookup.contract.__file__ and hasattr(dns.resolver, 'Resolver')\n"
+        "assert dns.__file__ != mailcheck.lookup.factory.__file__ and hasattr(dns.resolver, 'Resolver')\n"
         "r = Resolver([('127.0.0.1', 9)], timeout=0.05, budget=None)\n"
         "print(r.query('a..b', 'A').status.value)\n"
     )

@@ -1,4 +1,4 @@
-"""dates.parse_date: impossible dates are told apart from merely old-fashioned ones."""
+"""The date engine: impossible dates are told apart from merely old-fashioned ones, for Date and Received alike."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailcheck.parse.dates import parse_date, signed_duration
+from mailcheck.parse.dates import is_contradiction, parse_date, read_date, signed_duration
 
 
 def test_rfc5322_date() -> None:
@@ -22,11 +22,11 @@ def test_rfc5322_date() -> None:
     [
         ("Fri, 17 Nov 2006 08:59:19 -0060", "-0060"),
         ("Fri, 17 Nov 2006 08:59:19 +1500", "+1500"),
-        ("Fri, 31 Feb 2006 08:59:19 +0000", "out-of-range"),
+        ("Fri, 31 Feb 2006 08:59:19 +0000", "Feb 2006 has 28 days"),
         ("yesterday, around noon", "not an RFC 5322"),
         ("", "empty"),
-        ("Wed, 4 Jun 207777777777777777777714 17:50:46 0", "out-of-range"),  # patchwork fuzz corpus
-        (", 11 Sep 2016 23:20407080403080105:04 +0100", "out-of-range"),  # patchwork fuzz corpus
+        ("Wed, 4 Jun 207777777777777777777714 17:50:46 0", "not an RFC 5322"),  # patchwork fuzz corpus
+        (", 11 Sep 2016 23:20407080403080105:04 +0100", "not an RFC 5322"),  # patchwork fuzz corpus
     ],
 )
 def test_impossible_dates(text: str, reason: str) -> None:
@@ -42,6 +42,28 @@ def test_obsolete_forms_are_noted_not_rejected() -> None:
     assert any("two-digit" in n for n in parsed.notes)
 
 
+def test_twelve_hour_clock_is_read_as_written() -> None:
+    # Regression: stdlib parsedate_tz took "AM" for the zone and dropped +1000, so the Date check saw a
+    # message written at 10:00 UTC instead of 00:00 UTC (a 9 h 55 min "forgery" of honest mail).
+    parsed = parse_date("Mon, 2 Nov 2020 10:00:00 AM +1000")
+    assert parsed.impossible is None
+    assert parsed.moment == datetime(2020, 11, 2, 0, 0, 0, tzinfo=UTC)
+    assert parse_date("Mon, 2 Nov 2020 10:00:00 PM +1000").moment == datetime(2020, 11, 2, 12, 0, 0, tzinfo=UTC)
+    assert parse_date("Mon, 2 Nov 2020 12:30:00 AM +0000").moment == datetime(2020, 11, 2, 0, 30, 0, tzinfo=UTC)
+
+
+def test_wrong_weekday_is_impossible_in_date_as_in_received() -> None:
+    # Regression: the Date check accepted a weekday the date does not fall on, which Received calls
+    # impossible. One rule now: software that writes a weekday computes it from the date.
+    text = "Fri, 16 Dec 2010 16:49:59 +0100"  # 16 Dec 2010 was a Thursday
+    parsed = parse_date(text)
+    assert parsed.moment is None
+    assert parsed.impossible is not None and "was a Thursday" in parsed.impossible
+    reading = read_date(text)
+    assert reading.when is None and any("was a Thursday" in p and is_contradiction(p) for p in reading.problems)
+    assert parse_date("Thu, 16 Dec 2010 16:49:59 +0100").impossible is None
+
+
 def test_signed_duration_keeps_sign() -> None:
     assert signed_duration(-45) == "-45s"
     assert signed_duration(7380) == "+2h03m"
@@ -51,3 +73,10 @@ def test_signed_duration_keeps_sign() -> None:
 @given(st.text(max_size=80))
 def test_never_raises(text: str) -> None:
     parse_date(text)
+
+
+def test_forms_mail_programs_really_write_are_not_called_impossible() -> None:
+    # a locale's dots in the time, and a zone whose '+' was lost: odd, but some program wrote them
+    assert parse_date("Mon, 15 Aug 2005 02.01.47 +0200").moment == datetime(2005, 8, 15, 0, 1, 47, tzinfo=UTC)
+    assert parse_date("Fri, 02 Aug 2002 23:37:59 0530").moment == datetime(2002, 8, 2, 18, 7, 59, tzinfo=UTC)
+    assert any("dots" in p and not is_contradiction(p) for p in read_date("Mon, 15 Aug 2005 02.01.47 +0200").problems)

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailcheck.parse.received import is_contradiction, normalise_ip, parse_date, parse_received
+from mailcheck.parse.dates import read_date as parse_date
+from mailcheck.parse.received import is_contradiction, normalise_ip, parse_received
 
 CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("postfix (sa)",

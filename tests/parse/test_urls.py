@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.links import CORPORA, alternative, html_message, plain_message
 
+from mailcheck.lookup.domains import registrable_domain
 from mailcheck.parse.message import TextPart, parse
 from mailcheck.parse.urls import (
     Link,
@@ -14,7 +15,6 @@ from mailcheck.parse.urls import (
     extract_links,
     host_named_by,
     normalise_text,
-    registrable_domain,
     scan_links,
     split_url,
 )
@@ -283,7 +283,31 @@ def test_host_named_by(text: str, host: str | None) -> None:
 def test_registrable_domain() -> None:
     assert registrable_domain("click.mail.example.co.uk") == "example.co.uk"
     assert registrable_domain("paypal.com.evil.example") == "evil.example"
-    assert registrable_domain("198.51.100.7") == "198.51.100.7"
+    assert registrable_domain("198.51.100.7") is None  # an address is no organization's name
+    assert registrable_domain("co.uk") is None
+
+
+def test_sharp_s_is_kept_as_idna_2008_keeps_it() -> None:
+    # Regression: IDNA 2003 mapped ß to "ss", so http://faß.de/ was read as fass.de, another domain.
+    parts = split_url("http://faß.de/")
+    assert (parts.host, parts.host_ascii, parts.bad_host) == ("faß.de", "xn--fa-hia.de", False)
+    assert split_url("http://FASS.de/").host_ascii == "fass.de"
+
+
+def test_a_joiner_makes_the_host_invalid_instead_of_vanishing() -> None:
+    # Regression: a ZERO WIDTH JOINER between two letters was dropped, so a\u200db.com became ab.com.
+    # RFC 5892 CONTEXTJ allows it only after a virama: here no browser opens the host.
+    parts = split_url("http://a\u200db.com/login")
+    assert parts.bad_host and parts.host == "" and parts.host_written == "a\u200db.com"
+    [link] = extract_links([TextPart("text/html", '<a href="http://a\u200db.com/">x</a>')])
+    assert link.bad_host == "a\u200db.com" and link.host_ascii == ""
+
+
+def test_international_names_keep_their_lookups() -> None:
+    assert split_url("http://Bücher.example/").host_ascii == "xn--bcher-kva.example"
+    assert split_url("http://xn--bcher-kva.example/").host == "bücher.example"
+    assert split_url("http://ＢÜCHER.example/").host_ascii == "xn--bcher-kva.example"  # full-width letters
+    assert split_url("http://☃.net/").host_ascii == "xn--n3h.net"  # UTS #46 valid, as browsers open it
 
 
 def test_normalise_text() -> None:

@@ -20,7 +20,7 @@ ZONE = {("sender.test", "MX"): ["10 mx.sender.test"], ("mx.sender.test", "A"): [
 
 
 def context(port: int, cache: ProbeCache, limit: int = 20) -> Context:
-    return Context(dns=StaticDns(ZONE), offline=False, probes=frozenset({"responsive"}), smtp_port=port,
+    return Context(dns=StaticDns(ZONE), probes=frozenset({"responsive"}), smtp_port=port,
                    helo="probe.mailcheck.test", probe_timeout=2.0, probe_private=True, probe_cache=cache,
                    probe_limit=limit)
 

@@ -10,7 +10,6 @@ from support.smtp_servers import KNOWN_USER, AiosmtpdServer
 from mailcheck.checks import probe
 from mailcheck.commands.settings import Settings, build_context
 from mailcheck.context import Facts
-from mailcheck.lookup.contract import close_dns
 from mailcheck.model import Basis, Boundary, Finding, Label
 from mailcheck.parse.message import parse
 
@@ -31,7 +30,7 @@ def run(raw: bytes, settings: Settings) -> tuple[dict[str, Finding], Facts]:
     try:
         return _check(raw, ctx)
     finally:
-        close_dns(ctx.dns)
+        ctx.dns.close()
 
 
 def _check(raw: bytes, ctx: object) -> tuple[dict[str, Finding], Facts]:
@@ -63,7 +62,7 @@ def test_one_connection_per_domain_across_messages_of_a_run(dns_server: Callable
             findings, _ = _check(message(KNOWN_USER), ctx)
             assert findings["sender-callout"].label is Label.UNVERIFIABLE
     finally:
-        close_dns(ctx.dns)
+        ctx.dns.close()
     assert len(smtp_reject_unknown.recorder.conversations) == 1
     assert ctx.probe_cache.made == 1
 

@@ -29,8 +29,8 @@ def facts_for(raw: bytes, ip: str | None = "192.0.2.10", helo: str | None = "mai
     return Facts(message, (view,), Boundary(1, 0, "received[0] was written by your server mx.example.org"))
 
 
-def context(dns: DnsClient, offline: bool = False) -> Context:
-    return Context(dns=dns, offline=offline)
+def context(dns: DnsClient) -> Context:
+    return Context(dns=dns)
 
 
 def run_dns_checks(facts: Facts, ctx: Context) -> dict[str, Finding]:

@@ -6,8 +6,14 @@ Built on dnspython's dns.message: no apt, no root. It answers for every name (it
 - CNAMEs are followed inside the zone (RFC 1034 §4.3.2), a loop ends the chain;
 - UDP answers larger than the client's limit (512, or its EDNS size) come back truncated (TC bit),
   and the client must ask again over TCP.
+- like the real root and TLD servers, the root and every top-level domain the Public Suffix List knows
+  (or the zone holds names under) exist and answer SOA and NS, so mailcheck's resolver-honesty check
+  (mailcheck/lookup/honesty.py) finds an honest resolver; `*.invalid` is NXDOMAIN unless the zone
+  holds it (RFC 6761 §6.4).
 Server-wide modes: normal, timeout (never answers), servfail, refused, truncate (every UDP answer has
-TC set and no records; TCP answers normally). A per-name mode applies to questions about that name for
+TC set and no records; TCP answers normally), and two liars: nxdomain (NXDOMAIN for every name, even
+the root) and sinkhole (every A question answered with SINKHOLE, whatever the name).
+A per-name mode applies to questions about that name for
 which the zone has no records of the asked type: so a name can answer TXT and time out on everything
 else (what the RFC 7208 suite's TIMEOUT marker means).
 
@@ -41,6 +47,8 @@ import pytest
 TTL = 300
 MAX_CHAIN = 16
 _SOA = "ns.test. hostmaster.test. 1 3600 600 86400 60"
+_NS = "ns.test."
+SINKHOLE = "198.51.100.66"  # what the sinkhole mode answers for every A question
 
 
 class Mode(str, Enum):
@@ -49,6 +57,8 @@ class Mode(str, Enum):
     SERVFAIL = "servfail"
     REFUSED = "refused"
     TRUNCATE = "truncate"  # UDP: TC bit, no records; TCP: the real answer
+    NXDOMAIN = "nxdomain"  # a liar: NXDOMAIN for every name
+    SINKHOLE = "sinkhole"  # a liar: the same address for every A question
 
 
 RecordValue = str | bytes | Sequence[str | bytes]
@@ -113,14 +123,21 @@ class Zone:
         rrset.add(rd, TTL)
 
     def _existing(self, listed: set[dns.name.Name]) -> set[dns.name.Name]:
-        exists: set[dns.name.Name] = set()
+        exists: set[dns.name.Name] = {dns.name.root}
         for name in listed | {n for n, _ in self.rrsets}:
             while name not in exists:
                 exists.add(name)
-                if name == dns.name.root:
-                    break
                 name = name.parent()
         return exists
+
+    def _apex(self, name: dns.name.Name, qtype: int) -> dns.rrset.RRset | None:
+        """SOA and NS of the root and of the top-level domains (see the module docstring)."""
+        if qtype not in (dns.rdatatype.SOA, dns.rdatatype.NS) or len(name) > 2:
+            return None
+        if name != dns.name.root and name not in self._exists and not _known_tld(name):
+            return None
+        return dns.rrset.from_text(name, TTL, "IN", "SOA" if qtype == dns.rdatatype.SOA else "NS",
+                                   _SOA if qtype == dns.rdatatype.SOA else _NS)
 
     def lookup(self, qname: dns.name.Name, qtype: int) -> tuple[dns.rcode.Rcode, list[dns.rrset.RRset], Mode | None]:
         """(rcode, answer RRsets, the per-name mode that applies instead, if any)."""
@@ -142,9 +159,21 @@ class Zone:
                 continue
             if name in self.modes:
                 return dns.rcode.NOERROR, answer, self.modes[name]
+            apex = self._apex(name, qtype)
+            if apex is not None:
+                return dns.rcode.NOERROR, [*answer, apex], None
+            if len(name) == 2 and _known_tld(name):
+                return dns.rcode.NOERROR, answer, None  # a TLD exists, with no records of this type
             # RFC 6604 §3: with a CNAME chain the rcode is that of the last name.
             rcode = dns.rcode.NOERROR if name in self._exists else dns.rcode.NXDOMAIN
             return rcode, answer, None
+
+
+def _known_tld(name: dns.name.Name) -> bool:
+    from mailcheck.lookup.domains import public_suffix_list
+
+    label = name.to_text(omit_final_dot=True).lower()
+    return bool(public_suffix_list().publicsuffix(label, accept_unknown=False) == label)
 
 
 @dataclass(frozen=True)
@@ -187,7 +216,7 @@ class DnsServer:
         self.zone = zone if isinstance(zone, Zone) else Zone(zone, modes)
 
     def hits_for(self, name: str, rdtype: str | None = None) -> list[Hit]:
-        name = name.rstrip(".").lower()
+        name = name.rstrip(".").lower() or "."  # the root is recorded as "."
         with self._lock:
             return [h for h in self.hits if h.name == name and (rdtype is None or h.rdtype == rdtype)]
 
@@ -314,6 +343,10 @@ class DnsServer:
         if mode is Mode.TRUNCATE and transport == "udp":
             response.flags |= dns.flags.TC
             return response.to_wire()
+        if mode is Mode.NXDOMAIN:
+            rcode, answer = dns.rcode.NXDOMAIN, []
+        elif mode is Mode.SINKHOLE and question.rdtype == dns.rdatatype.A:
+            rcode, answer = dns.rcode.NOERROR, [dns.rrset.from_text(question.name, TTL, "IN", "A", SINKHOLE)]
         response.set_rcode(rcode)
         response.answer = list(answer)
         if not answer or answer[-1].rdtype != question.rdtype:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from mailcheck.commands.filter.layout import Layout, layout
 from mailcheck.commands.filter.rewrite import compose, unusable, written_by_us
 from mailcheck.reporters.headers import check_authserv_id, error_fields, report_fields
 
@@ -63,41 +64,42 @@ def write_all(fd: int, data: bytes) -> bool:
     return True
 
 
-def error_output(raw: bytes, reason: str, authserv_ids: tuple[str, ...] = ()) -> bytes:
-    """raw + `X-Mailcheck-Verdict: error`; if even that fails, raw untouched (never lose the mail)."""
+def error_output(parts: Layout, reason: str, authserv_ids: tuple[str, ...] = ()) -> bytes:
+    """The message + `X-Mailcheck-Verdict: error`; if even that fails, the message untouched (never lose
+    the mail)."""
     try:
-        return compose(raw, error_fields(reason), authserv_ids)
+        return compose(parts, error_fields(reason), authserv_ids)
     except Exception:
-        return raw
+        return parts.raw
 
 
-def analysed_output(raw: bytes, analyse: Analyse, budget: float | None,
+def analysed_output(parts: Layout, analyse: Analyse, budget: float | None,
                     authserv_ids: tuple[str, ...] = (), log: Callable[[str], None] = lambda _: None) -> bytes:
-    """The pure core around one analysis: budget, fail-open and composition. `analyse` does the work;
-    the budget needs the main thread (signals), elsewhere it is not enforced."""
-    why = unusable(raw)
+    """The pure core around one analysis: budget, fail-open and composition. `analyse` does the work
+    (on parts.raw); the budget needs the main thread (signals), elsewhere it is not enforced."""
+    why = unusable(parts)
     if why is not None:
-        return error_output(raw, why, authserv_ids)
+        return error_output(parts, why, authserv_ids)
     timed = budget is not None and _can_alarm()
     try:
         previous = signal.signal(signal.SIGALRM, _on_alarm) if timed else None
         try:
             if timed:
                 signal.setitimer(signal.ITIMER_REAL, max(budget or 0.0, 1e-6))
-            report = analyse(raw)
+            report = analyse(parts.raw)
         finally:
             if timed:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 # None: the old handler was not set from Python; the default is what it was.
                 signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
         fields = report_fields(report, authserv_ids[0] if authserv_ids else None)
-        return compose(raw, fields, authserv_ids, written_by_us(raw, report.boundary))
+        return compose(parts, fields, authserv_ids, written_by_us(parts, report.boundary))
     except BudgetExceeded:
         log(f"the time budget of {budget:g} s ran out")
-        return error_output(raw, f"the time budget of {budget:g} s ran out", authserv_ids)
+        return error_output(parts, f"the time budget of {budget:g} s ran out", authserv_ids)
     except BaseException as exc:  # a crash, MemoryError, a check calling sys.exit: the mail still goes on
         log(f"internal error: {exc.__class__.__name__}: {exc}")
-        return error_output(raw, f"internal error ({exc.__class__.__name__})", authserv_ids)
+        return error_output(parts, f"internal error ({exc.__class__.__name__})", authserv_ids)
 
 
 def _can_alarm() -> bool:
@@ -142,53 +144,54 @@ def _run(settings: Settings | None, problem: str | None, env: Mapping[str, str],
     raw, read_problem = read_all(stdin_fd)
     ids = tuple(settings.authserv_ids) if settings is not None else ()
     status = EX_OK
+    parts = layout(raw)  # the one split of the header block for this run: everything below uses it
     if read_problem is not None:
         log(read_problem)
-        out, status = error_output(raw, read_problem, ids), EX_TEMPFAIL
+        out, status = error_output(parts, read_problem, ids), EX_TEMPFAIL
     elif settings is None:
         log(problem or "unusable options")
-        out = error_output(raw, f"usage error: {problem or 'unusable options'}")
+        out = error_output(parts, f"usage error: {problem or 'unusable options'}")
     else:
-        out = _analyse(raw, settings, env, log)
+        out = _analyse(parts, settings, env, log)
     if not write_all(stdout_fd, out):
         log("stdout was closed before the message was written; the caller keeps its copy")
         return EX_IOERR
     return status
 
 
-def _analyse(raw: bytes, settings: Settings, env: Mapping[str, str], log: Callable[[str], None]) -> bytes:
+def _analyse(parts: Layout, settings: Settings, env: Mapping[str, str], log: Callable[[str], None]) -> bytes:
     ids = tuple(settings.authserv_ids)
-    why = unusable(raw)
+    why = unusable(parts)
     if why is not None:  # nothing to analyse: do not even build the DNS client
         log(why)
-        return error_output(raw, why, ids)
+        return error_output(parts, why, ids)
     if ids:
         try:
             check_authserv_id(ids[0])
         except ValueError as exc:
             log(str(exc))
-            return error_output(raw, "the --authserv-id is not an RFC 2045 token", ids)
+            return error_output(parts, "the --authserv-id is not an RFC 2045 token", ids)
     try:
         from dataclasses import replace
 
         from mailcheck.analyze import analyze
         from mailcheck.commands.settings import build_context, mta_from_environment
-        from mailcheck.lookup.contract import close_dns, message_budget
+        from mailcheck.lookup.contract import message_budget
 
         ctx = build_context(replace(settings, budget=settings.budget * DNS_SHARE),
                             mta_from_environment(dict(env)))
     except Exception as exc:
         log(f"cannot start the analysis: {exc.__class__.__name__}: {exc}")
-        return error_output(raw, f"cannot start the analysis ({exc.__class__.__name__})", ids)
+        return error_output(parts, f"cannot start the analysis ({exc.__class__.__name__})", ids)
 
     def analyse(data: bytes) -> Report:
         with message_budget(ctx.dns, settings.budget * DNS_SHARE):
             return analyze(data, ctx, source="<stdin>")
 
     try:
-        return analysed_output(raw, analyse, settings.budget, ids, log)
+        return analysed_output(parts, analyse, settings.budget, ids, log)
     finally:
         try:
-            close_dns(ctx.dns)
+            ctx.dns.close()
         except Exception as exc:  # a --dns-record file we cannot write must not cost the mail
             log(f"DNS record not written: {exc.__class__.__name__}: {exc}")

@@ -115,10 +115,8 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, j
     `mailcheck FILE --format json` prints, plus its "position" in the archive).
     Exit status: 0 nothing forged, 1 something forged, 2 usage error, 130 interrupted.
     """
-    from dataclasses import replace
-
-    from mailcheck.commands.scan.engine import DEFAULT_CHUNK, Job, Scanner, default_jobs
-    from mailcheck.commands.settings import build_context
+    from mailcheck.commands.scan.engine import DEFAULT_CHUNK, Scanner, default_jobs
+    from mailcheck.commands.scan.worker import Job
 
     settings = settings_from(params)
     if settings.probes and not allow_probes:
@@ -132,7 +130,7 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, j
     for path in paths:
         _check_readable(path)
     try:
-        build_context(replace(settings, dns_record=None))  # bad --resolver / --dns-replay: exit 2 now
+        # Raises ValueError for a bad --resolver, --dns-replay or --dns-record: exit 2 before any work.
         scanner = Scanner(Job(settings, lines=fmt == "jsonl", message_timeout=message_timeout or None),
                           jobs or default_jobs(), chunk or DEFAULT_CHUNK)
     except ValueError as exc:
@@ -159,6 +157,7 @@ def _run(scanner: Scanner, paths: tuple[str, ...], out: TextIO | None, show_prog
 
     from mailcheck.commands.scan.sources import total_bytes
     from mailcheck.commands.scan.tally import Tally
+    from mailcheck.lookup.honesty import warning_text
     from mailcheck.reporters.summary import print_summary
 
     tally = Tally()
@@ -198,6 +197,8 @@ def _run(scanner: Scanner, paths: tuple[str, ...], out: TextIO | None, show_prog
             out.flush()
     tally.finish(interrupted)
     print_summary(tally, summary_console, scanner.dns_counts)
+    if scanner.resolver is not None and (warning := warning_text(scanner.resolver)):
+        print(f"mailcheck: {warning}", file=sys.stderr)  # once per run, whatever the workers found
     if interrupted:
         if not clean:
             # A worker had to be killed: the executor's threads may wait for it forever at exit.

@@ -45,13 +45,13 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any, BinaryIO, NamedTuple
 
+from mailcheck.parse.field_name import FIELD_START
+
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 _READ_BUFFER = 1 << 20
 
-# RFC 5322 §3.6.8: a field name is printable US-ASCII except colon; obsolete syntax (§4.5.1)
-# allows white space before the colon.
-_HEADER_FIELD = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_HEADER_FIELD = FIELD_START  # a line that starts a header field (RFC 5322 §3.6.8)
 # The separator as mbox writers produce it: "From sender date", the date in asctime form
 # ("Wed Aug 21 12:34:56 2002", some with a zone) or RFC 5322 form ("Wed, 21 Aug 2002 12:34:56").
 _SEPARATOR = re.compile(

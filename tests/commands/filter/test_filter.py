@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support.filtermode import finding, report, split_added, verdict_of
 
-from mailcheck.commands.filter.rewrite import authserv_id_of, compose, layout, remove_ours, unusable
+from mailcheck.commands.filter.layout import Layout, layout
+from mailcheck.commands.filter.rewrite import compose, remove_ours, unusable
 from mailcheck.commands.filter.run import analysed_output, error_output
 from mailcheck.model import Label, Report
 from mailcheck.reporters.headers import report_fields
@@ -24,7 +25,7 @@ FIELDS = report_fields(report(finding("from", Label.FORGED)), "mx.example.org")
 
 
 def ours(raw: bytes) -> bytes:
-    return compose(raw, FIELDS, ["mx.example.org"])
+    return compose(layout(raw), FIELDS, ["mx.example.org"])
 
 
 def test_fields_go_on_top_and_everything_else_is_untouched() -> None:
@@ -98,12 +99,12 @@ def test_other_authentication_results_stay() -> None:
 
 def test_without_our_authserv_id_no_authentication_results_is_removed() -> None:
     raw = PLANTED[7] + MSG
-    assert compose(raw, FIELDS).endswith(raw)
+    assert compose(layout(raw), FIELDS).endswith(raw)
 
 
 def test_removal_stops_at_the_end_of_the_header_block() -> None:
     raw = b"Subject: a\n\nX-Mailcheck-Verdict: validated\n \tcontinued\n"
-    assert remove_ours(layout(raw).header_lines) == [b"Subject: a\n"]
+    assert remove_ours(layout(raw)) == [b"Subject: a\n"]
     assert split_added(ours(raw))[1] == raw
 
 
@@ -111,19 +112,6 @@ def test_lines_that_are_no_field_stay_and_do_not_hide_planted_ones() -> None:
     # procmail's header is everything up to the first empty line, broken lines included.
     raw = b"Subject: a\nthis is no header\nX-Mailcheck-Verdict: validated\n continued\n\nbody\n"
     assert split_added(ours(raw))[1] == b"Subject: a\nthis is no header\n\nbody\n"
-
-
-@pytest.mark.parametrize("value,expected", [
-    (b" mx.example.org; spf=pass", "mx.example.org"),
-    (b"mx.example.org;spf=pass", "mx.example.org"),
-    (b" (a (b) c) MX.example.org 1; none", "mx.example.org"),
-    (b' "mx.ex\\"ample" ; none', 'mx.ex"ample'),
-    (b" (unclosed comment", ""),
-    (b"", ""),
-    (b"\r\n mx.example.org;", "mx.example.org"),
-])
-def test_authserv_id_of(value: bytes, expected: str) -> None:
-    assert authserv_id_of(value) == expected
 
 
 @pytest.mark.parametrize("raw", [
@@ -156,9 +144,9 @@ def test_edge_messages(raw: bytes) -> None:
     (b"From x Wed Nov 18 12:00:00 2026\n", "no header fields"),
 ])
 def test_unusable_input(raw: bytes, why: str) -> None:
-    reason = unusable(raw)
+    reason = unusable(layout(raw))
     assert reason is not None and why in reason
-    out = error_output(raw, reason)
+    out = error_output(layout(raw), reason)
     assert verdict_of(out) == "error"
     if raw.startswith(b" "):  # a leading folded line joins our last field: see the test below
         assert out.endswith(raw)
@@ -168,7 +156,7 @@ def test_unusable_input(raw: bytes, why: str) -> None:
 
 def test_a_leading_continuation_line_cannot_change_the_verdict_line() -> None:
     raw = b" X-Mailcheck-Verdict: validated\nSubject: a\n\nbody\n"
-    out = analysed_output(raw, lambda data: report(finding("from", Label.VALIDATED)), None)
+    out = analysed_output(layout(raw), lambda data: report(finding("from", Label.VALIDATED)), None)
     assert out.startswith(b"X-Mailcheck-Verdict: error\nX-Mailcheck: error: ")
     assert out.endswith(raw)
 
@@ -180,15 +168,16 @@ def test_any_bytes_come_back_whole(body: bytes, from_line: bool, crlf: bool) -> 
         raw = raw.replace(b"\n", b"\r\n")
     out = ours(raw)
     parts = layout(raw)
+    lines = [f.data for f in parts.fields]
     expected = parts.from_line + (b"\n" if parts.from_line and not parts.from_line.endswith(b"\n") else b"")
-    expected += b"".join(remove_ours(parts.header_lines, ["mx.example.org"])) + parts.rest
+    expected += b"".join(remove_ours(parts, ["mx.example.org"])) + parts.rest
     added, rest = split_added(out)
-    assert len(added) == 3 or (parts.header_lines and parts.header_lines[0][:1] in (b" ", b"\t"))
+    assert len(added) == 3 or (lines and lines[0][:1] in (b" ", b"\t"))
     assert out.endswith(parts.rest)
-    if not any(line[:1] in (b" ", b"\t") for line in parts.header_lines[:1]):
+    if not any(line[:1] in (b" ", b"\t") for line in lines[:1]):
         assert rest == expected
     # Exactly our X-Mailcheck fields are in the header block afterwards.
-    block = layout(out).header_lines
+    block = [f.data for f in layout(out).fields]
     field = re.compile(rb"(x-mailcheck[\x21-\x39\x3b-\x7e]*)[ \t]*:", re.IGNORECASE)
     starts = [m.group(1).lower() for m in map(field.match, block) if m]
     assert starts == [b"x-mailcheck-verdict", b"x-mailcheck"]
@@ -198,7 +187,7 @@ def test_any_bytes_come_back_whole(body: bytes, from_line: bool, crlf: bool) -> 
 
 
 def test_analysis_result_is_written() -> None:
-    out = analysed_output(MSG, lambda data: report(finding("from", Label.VALIDATED)), 5.0)
+    out = analysed_output(layout(MSG), lambda data: report(finding("from", Label.VALIDATED)), 5.0)
     assert out == b"X-Mailcheck-Verdict: validated\nX-Mailcheck: from=validated\n" + MSG
 
 
@@ -218,7 +207,7 @@ def _recursion(data: bytes) -> Report:
                                           (_recursion, "RecursionError")])
 def test_internal_errors_fail_open(analyse: object, name: str) -> None:
     logged: list[str] = []
-    out = analysed_output(MSG, analyse, 5.0, (), logged.append)  # type: ignore[arg-type]
+    out = analysed_output(layout(MSG), analyse, 5.0, (), logged.append)  # type: ignore[arg-type]
     assert out == f"X-Mailcheck-Verdict: error\nX-Mailcheck: error: internal error ({name})\n".encode() + MSG
     assert logged and name in logged[0]
 
@@ -237,19 +226,19 @@ def _busy_and_swallowing(data: bytes) -> Report:
 @pytest.mark.parametrize("analyse", [_sleeps, _busy_and_swallowing])
 def test_budget_runs_out(analyse: object) -> None:
     started = time.monotonic()
-    out = analysed_output(MSG, analyse, 0.3)  # type: ignore[arg-type]
+    out = analysed_output(layout(MSG), analyse, 0.3)  # type: ignore[arg-type]
     assert time.monotonic() - started < 3
     assert out == b"X-Mailcheck-Verdict: error\nX-Mailcheck: error: the time budget of 0.3 s ran out\n" + MSG
 
 
 def test_budget_alarm_is_gone_afterwards() -> None:
-    analysed_output(MSG, lambda data: report(), 0.2)
+    analysed_output(layout(MSG), lambda data: report(), 0.2)
     time.sleep(0.4)  # an alarm left armed would kill the test process here
 
 
 def test_planted_headers_removed_in_error_output_too() -> None:
     raw = PLANTED[0] + PLANTED[7] + MSG
-    out = analysed_output(raw, _crash, None, ("mx.example.org",))
+    out = analysed_output(layout(raw), _crash, None, ("mx.example.org",))
     assert verdict_of(out) == "error"
     assert split_added(out)[1] == MSG
 
@@ -270,11 +259,11 @@ def test_written_by_us_follows_the_boundary() -> None:
     from mailcheck.model import Boundary
 
     raw = b"Return-Path: <a@example.net>\n" + OUR_AR + HOP + HOP + PLANTED_AR + REST
-    assert written_by_us(raw, Boundary(1, 0, "")) == 2  # fields above the entry hop's Received
-    assert written_by_us(raw, Boundary(2, 1, "")) == 3
-    assert written_by_us(raw, Boundary(2, None, "")) == 3  # no untrusted client: the last trusted hop
-    assert written_by_us(raw, Boundary(0, None, "")) == 0
-    assert written_by_us(raw, Boundary(3, 5, "")) == 0  # a boundary this message cannot have: keep nothing
+    assert written_by_us(layout(raw), Boundary(1, 0, "")) == 2  # fields above the entry hop's Received
+    assert written_by_us(layout(raw), Boundary(2, 1, "")) == 3
+    assert written_by_us(layout(raw), Boundary(2, None, "")) == 3  # no untrusted client: the last trusted hop
+    assert written_by_us(layout(raw), Boundary(0, None, "")) == 0
+    assert written_by_us(layout(raw), Boundary(3, 5, "")) == 0  # a boundary this message cannot have: keep nothing
 
 
 def test_real_analysis_keeps_your_servers_results_and_drops_planted_ones() -> None:
@@ -283,11 +272,52 @@ def test_real_analysis_keeps_your_servers_results_and_drops_planted_ones() -> No
 
     ctx = Context(authserv_ids=("mx.example.org",))
     raw = OUR_AR + HOP + SENDER_HOP + PLANTED_AR + REST
-    out = analysed_output(raw, lambda data: analyze(data, ctx), 30.0, ("mx.example.org",))
+    out = analysed_output(layout(raw), lambda data: analyze(data, ctx), 30.0, ("mx.example.org",))
     added, rest = split_added(out)
     assert rest == OUR_AR + HOP + SENDER_HOP + REST
     assert verdict_of(out) == "forged"  # the planted copy, below the sender's own hop, impersonates you
     assert b"header:Authentication-Results[1]=forged" in b"".join(added).replace(b"\n ", b" ")
     # Without an analysis (it failed) nothing tells ours from planted: both go.
-    crashed = analysed_output(raw, _crash, None, ("mx.example.org",))
+    crashed = analysed_output(layout(raw), _crash, None, ("mx.example.org",))
     assert split_added(crashed)[1] == HOP + SENDER_HOP + REST
+
+
+def test_a_comment_before_our_authserv_id_hides_a_plant_from_neither_the_check_nor_the_filter() -> None:
+    from mailcheck.analyze import analyze
+    from mailcheck.context import Context
+
+    ctx = Context(authserv_ids=("mx.example.org",))
+    planted = b"Authentication-Results: (seen (and \\) checked)) MX.example.org; dkim=pass; dmarc=pass\n"
+    raw = OUR_AR + HOP + SENDER_HOP + planted + REST  # below the entry hop, not in its trace block
+    report_ = analyze(raw, ctx)
+    forged = [f for f in report_.fields if f.name == "header:Authentication-Results[1]"]
+    assert forged and forged[0].label is Label.FORGED and "your own authserv-id" in " ".join(forged[0].evidence)
+    out = analysed_output(layout(raw), lambda data: analyze(data, ctx), 30.0, ("mx.example.org",))
+    assert split_added(out)[1] == OUR_AR + HOP + SENDER_HOP + REST
+
+
+def test_one_filter_run_splits_the_header_block_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import mailcheck.commands.filter.run as filter_run
+    from mailcheck.commands.settings import Settings
+
+    calls: list[bytes] = []
+
+    def counting(raw: bytes) -> Layout:
+        calls.append(raw)
+        return layout(raw)
+
+    monkeypatch.setattr(filter_run, "layout", counting)
+    stdin_r, stdin_w = os.pipe()
+    stdout_r, stdout_w = os.pipe()
+    os.write(stdin_w, MSG)
+    os.close(stdin_w)
+    try:
+        assert filter_run.run(Settings(offline=True), env={}, stdin_fd=stdin_r, stdout_fd=stdout_w) == 0
+    finally:
+        os.close(stdin_r)
+        os.close(stdout_w)
+    with os.fdopen(stdout_r, "rb") as out:
+        assert split_added(out.read())[1] == MSG
+    assert calls == [MSG]

@@ -1,0 +1,219 @@
+"""The worker side of a scan: one Context per process, then chunk after chunk of messages.
+
+Each worker process (or the parent itself, for --jobs 1 and small inputs) holds one Analyzer, whose
+Context is built once, when the process starts, around a ScanDns that shares the run's DNS answers
+(lookup/shared_cache.py). A message whose analysis raises becomes an "error" outcome; one that runs
+longer than `message_timeout` is stopped by SIGALRM and becomes one too. Workers ignore SIGINT: the
+parent handles Ctrl-C and winds them down with SIGUSR1 (engine.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import traceback
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field, replace
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+from mailcheck.commands.scan.sources import Item
+from mailcheck.commands.scan.tally import Outcome, field_family, pattern_of
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from mailcheck.commands.settings import Settings
+    from mailcheck.context import Context
+    from mailcheck.lookup.shared_cache import Key, ScanDns
+    from mailcheck.model import Report
+    from mailcheck.probe.prober import DomainProbe
+
+    # A manager dict and lock that every worker's ProbeCache shares.
+    ProbeStore = tuple[MutableMapping[str, DomainProbe], AbstractContextManager[Any]]
+
+DEFAULT_MESSAGE_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every worker needs to know; pickled once per worker process."""
+
+    settings: Settings
+    lines: bool  # build the JSON record of each message
+    message_timeout: float | None = DEFAULT_MESSAGE_TIMEOUT
+
+
+@dataclass
+class ChunkResult:
+    outcomes: list[Outcome]
+    dns_used: list[Any] = field(default_factory=list)  # DnsAnswers, for the parent's --dns-record
+    dns_counts: dict[str, int] = field(default_factory=dict)  # differences since the last chunk
+    resolver: dict[str, Any] | None = None  # the worker's resolver check (lookup/honesty.py), None offline
+
+
+class _Overtime(BaseException):
+    """Raised by SIGALRM inside an analysis; a BaseException so that `except Exception` in a check
+    cannot swallow it and let the message run on."""
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise _Overtime
+
+
+class _Stopped(BaseException):
+    """Raised by SIGUSR1 inside a worker's analysis: the parent is winding down after Ctrl-C."""
+
+
+_stopping = False  # set in a worker by SIGUSR1; its remaining messages are skipped
+_analysing = False  # SIGUSR1 may raise only inside an analysis, never inside the executor's queue code
+
+
+def _on_stop(signum: int, frame: FrameType | None) -> None:
+    global _stopping
+    _stopping = True
+    if _analysing:
+        raise _Stopped
+
+
+def error_record(item: Item, why: str) -> dict[str, Any]:
+    """The JSON record of a message that could not be read or analysed (same schema as reports)."""
+    from mailcheck.reporters.json import SCHEMA
+
+    return {"schema": SCHEMA, "source": item.name, "verdict": "error", "error": why,
+            "position": item.position()}
+
+
+def _line(data: dict[str, Any]) -> str:
+    # ensure_ascii: untrusted text stays exact yet cannot drive a terminal (as reporters/json.py).
+    return json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+
+
+def failed_outcome(item: Item, why: str, lines: bool) -> Outcome:
+    line = _line(error_record(item, why)) if lines else None
+    return Outcome(item.name, item.position(), item.size, "error", why, line=line)
+
+
+class Analyzer:
+    """One process's analysis: a Context built once, then one message after another."""
+
+    def __init__(self, job: Job, shared: MutableMapping[Key, Any] | None,
+                 probes: ProbeStore | None = None) -> None:
+        from mailcheck.commands.settings import build_context, dns_client
+        from mailcheck.lookup.shared_cache import ScanDns
+        from mailcheck.probe.cache import ProbeCache
+
+        self.job = job
+        settings = job.settings
+        # The parent writes the --dns-record file (shared_cache.py): this process's client records nothing.
+        inner = dns_client(replace(settings, dns_record=None))
+        self.dns: ScanDns = ScanDns(inner, shared, record=settings.dns_record is not None)
+        # One probe per domain per run across all workers, and one limit for them all (issue 5).
+        cache = ProbeCache(*probes) if probes is not None else None
+        self.ctx: Context = build_context(settings, dns=self.dns, probe_cache=cache)  # the one per process
+        self._reported: dict[str, int] = {}
+        self._timer = (job.message_timeout is not None
+                       and threading.current_thread() is threading.main_thread())
+        self._previous_alarm: Any = None
+        if self._timer:
+            self._previous_alarm = signal.signal(signal.SIGALRM, _on_alarm)
+
+    def close(self) -> None:
+        if self._timer:
+            signal.signal(signal.SIGALRM, self._previous_alarm)
+            self._timer = False
+        self.dns.close()
+
+    def run_chunk(self, items: list[Item]) -> ChunkResult:
+        outcomes = []
+        for item in items:
+            if _stopping:
+                break  # the parent discards this chunk: answer at once so the pool can shut down
+            try:
+                outcomes.append(self.run(item))
+            except _Stopped:
+                break
+        return ChunkResult(outcomes, self.dns.take_used(), self._dns_counts(), self.ctx.resolver_check.report())
+
+    def run(self, item: Item) -> Outcome:
+        if item.skipped:
+            return Outcome(item.name, item.position(), item.size, "skipped", item.error or "")
+        if item.error is not None or item.data is None:
+            return failed_outcome(item, item.error or "no data", self.job.lines)
+        try:
+            report = self._analyze(item.name, item.data)
+        except _Overtime:
+            why = f"the analysis took longer than {self.job.message_timeout:g} s and was stopped"
+            return failed_outcome(item, why, self.job.lines)
+        except Exception as exc:
+            if self.ctx.debug:
+                raise
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            why = (f"the analysis failed: {exc.__class__.__name__}: {exc} "
+                   f"({os.path.basename(where.filename)}:{where.lineno})")
+            return failed_outcome(item, why, self.job.lines)
+        return self._summarise(item, report)
+
+    def _analyze(self, name: str, data: bytes) -> Report:
+        from mailcheck.analyze import analyze
+        from mailcheck.lookup.contract import message_budget
+
+        global _analysing
+        if self._timer:
+            assert self.job.message_timeout is not None
+            signal.setitimer(signal.ITIMER_REAL, self.job.message_timeout)
+        try:
+            _analysing = True
+            with message_budget(self.dns):
+                return analyze(data, self.ctx, name)
+        finally:
+            _analysing = False
+            if self._timer:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def _summarise(self, item: Item, report: Report) -> Outcome:
+        line = None
+        if self.job.lines:
+            from mailcheck.reporters.json import report_dict
+
+            record = report_dict(report)
+            record["position"] = item.position()
+            record.update(self.ctx.resolver_check.json_extra() or {})
+            line = _line(record)
+        labels = tuple((field_family(f.name), f.label.value) for f in report.fields)
+        forged = tuple((f.check, pattern_of(f.evidence[0])) for f in report.fields if f.label.value == "forged")
+        return Outcome(item.name, item.position(), item.size, report.verdict.value,
+                       labels=labels, forged=forged, problems=report.errors, line=line)
+
+    def _dns_counts(self) -> dict[str, int]:
+        counts = self.dns.counts
+        now = {"asked": counts.asked, "shared": counts.shared, "forwarded": counts.forwarded,
+               "sent": self.dns.stats.sent}
+        delta = {k: v - self._reported.get(k, 0) for k, v in now.items()}
+        self._reported = now
+        return {k: v for k, v in delta.items() if v}
+
+
+# -- worker processes ---------------------------------------------------------------------------
+
+# The worker process's Analyzer: an executor's initializer can leave state only in a module global.
+_WORKER: Analyzer | None = None
+
+
+def ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def init_worker(job: Job, shared: MutableMapping[Key, Any] | None, probes: ProbeStore | None) -> None:
+    global _WORKER
+    ignore_sigint()
+    signal.signal(signal.SIGUSR1, _on_stop)
+    _WORKER = Analyzer(job, shared, probes)
+
+
+def work(items: list[Item]) -> ChunkResult:
+    assert _WORKER is not None
+    return _WORKER.run_chunk(items)
+

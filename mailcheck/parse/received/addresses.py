@@ -1,0 +1,50 @@
+"""Addresses as MTAs write them in Received lines ("[IPv6:…]", zone ids, a port glued on) → canonical text."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+
+_IPISH = re.compile(r"[0-9A-Fa-f:.]*[.:][0-9A-Fa-f:.]*(?:%[\w.~-]+)?")
+_V4_PORT = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})(?:[.:]\d{1,5})")
+_V4_DIGITS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+
+
+@lru_cache(maxsize=8192)
+def normalise_ip(text: str) -> str | None:
+    """Text an MTA wrote for an address → its canonical form (IPv4-mapped IPv6 becomes IPv4), or None.
+
+    Accepts "IPv6:" prefixes (RFC 5321 §4.1.3), zone ids ("%6") and a port glued on with ':' or '.'.
+    """
+    t = text.strip("[]()")
+    if t[:5].lower() == "ipv6:":
+        t = t[5:]
+    if not _IPISH.fullmatch(t):
+        return None
+    t = t.split("%", 1)[0]
+    try:
+        ip = ipaddress.ip_address(t)
+    except ValueError:
+        m = _V4_PORT.fullmatch(t)
+        if not m:
+            return None
+        try:
+            ip = ipaddress.ip_address(m.group(1))
+        except ValueError:
+            return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ip)
+
+
+@lru_cache(maxsize=4096)
+def is_loopback(ip: str) -> bool:
+    return ipaddress.ip_address(ip).is_loopback
+
+
+def bad_v4(text: str) -> bool:
+    """Four dotted numbers that are no IPv4 address ("[999.1.2.3]"): no socket ever reports that."""
+    t = text.strip("[]()")
+    return bool(_V4_DIGITS.fullmatch(t)) and normalise_ip(t) is None
+

@@ -1,0 +1,169 @@
+"""One Received header → Hop: the clauses read into who handed the message to whom, when, and how."""
+
+from __future__ import annotations
+
+import re
+
+from mailcheck.model import Hop
+from mailcheck.parse.dates import GARBAGE, IMPOSSIBLE, ODD, read_date
+from mailcheck.parse.received.addresses import is_loopback
+from mailcheck.parse.received.client import Client, read_client
+from mailcheck.parse.received.tokens import Clause, split_date, tokenise
+
+_ENVELOPE = re.compile(r"(?i)\b(?:envelope-(?:from|sender)|return-path:?)[ =:]+<?([^\s<>,;()]*)>?")
+_AUTH_COMMENT = re.compile(
+    r"(?im)^(?:authenticated\b.*|authenticated sender:.*|auth:? \S+.*|\S+ authenticated user .*"
+    r"|.*\bwith (?:login|plain|cram-md5)$|account \S+.*|.*authenticated_id[=: ].*)"
+)
+_AUTH_PROTOCOL = re.compile(r"(?i)^(?:UTF8)?(?:E?SMTP|LMTP)S?A$|^ASMTP$")
+_LOCAL_PROTOCOL = re.compile(
+    r"(?i)^(?:local(?:-\w+)?|lmtps?a?|bsmtp|pop3?s?|imap4?s?|uucp|maildrop|spool|spam-scanned)$"
+)
+_INVOKED = re.compile(r"^\S+ \d+ (?:messnum \d+ )?invoked ")
+_ID_AT_LITERAL = re.compile(r"[A-Za-z0-9.\-_+/=:$#]+@\[[0-9A-Fa-f.:]+\]")
+_ID_OK = re.compile(r"[A-Za-z0-9.\-_+/=@:$#,]+")
+_EXIM_ID = re.compile(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}")
+
+
+def _is_exim(text: str, hop_id: str | None) -> bool:
+    return "(Exim " in text or (hop_id is not None and _EXIM_ID.fullmatch(hop_id) is not None)
+
+
+def _first_word(clause: Clause | None) -> str | None:
+    if clause is None or not clause.words:
+        return None
+    word = clause.words[0].strip(",;")
+    return word or None
+
+
+def _auth(protocol: str | None, blob: str, low_blob: str) -> str | None:
+    """How the client authenticated: the protocol name or the comment that says so."""
+    if protocol and protocol[-1] in "aA" and _AUTH_PROTOCOL.match(protocol):
+        return protocol  # RFC 3848: the A suffix records SMTP AUTH
+    if "auth" not in low_blob and "account" not in low_blob and " with " not in low_blob:
+        return None
+    for m in _AUTH_COMMENT.finditer(blob):
+        if "<none>" not in m.group():
+            return m.group()
+    return None
+
+
+def _relay(
+    leading: Clause, clauses: dict[str, Clause], extra: list[Clause], frm: Client,
+    protocol: str | None, low_comments: str,
+) -> bool:
+    """False for hand-offs that are not one machine relaying to another over SMTP."""
+    if leading.comments and "from" not in clauses and _INVOKED.match(leading.comments[0]):
+        return False  # qmail-queue's own line: "(qmail 123 invoked from network)"
+    if protocol and (_LOCAL_PROTOCOL.match(protocol) or protocol.lower().startswith("qmail-scanner")):
+        return False
+    if any(k in low_comments for k in ("fetchmail", "getmail", "[unix: localhost]", "unix socket", "from "
+                                                                                                   "userid")):
+        return False
+    if any(c.keyword == "by" and c.words[:1] == ["uid"] for c in extra):
+        return False  # qmail-scanner: "from x by host by uid 502 with qmail-scanner"
+    if frm.local_user:
+        return False
+    # A client on loopback is a hand-off between services on one machine (scanner, re-injection).
+    return frm.ip is None or not is_loopback(frm.ip)
+
+
+def _id_problem(ident: str | None) -> str | None:
+    if ident is None or _ID_OK.fullmatch(ident):
+        return None
+    if _ID_AT_LITERAL.fullmatch(ident):
+        return None  # InterMail and LSMTP ids end in "@[client address]"
+    odd = "".join(sorted({ch for ch in ident if not _ID_OK.fullmatch(ch)}))
+    return f"{GARBAGE} an id like {ident!r}: it contains {odd!r}, which queue ids never do"
+
+
+_GARBAGE_COMMENT = re.compile(r"[<>]")
+
+
+def _garbage_comments(comments: list[str]) -> list[str]:
+    """Comments with an unpaired '<' or '>': MTAs write angle brackets only around addresses."""
+    found = []
+    for c in comments:
+        if not _GARBAGE_COMMENT.search(c):
+            continue
+        stripped = re.sub(r"<[^<>]*>", "", c)
+        if "<" in stripped or ">" in stripped:
+            found.append(f"{GARBAGE} a comment like ({c}): it has an unpaired angle bracket")
+    return found
+
+
+def parse_received(value: str) -> Hop:
+    """Parse one Received header value (unfolded) into a Hop. Never raises."""
+    text = " ".join(value.split())
+    problems: list[str] = []
+    if text.startswith("(from "):
+        # sendmail's local submission "(from user@localhost) by host …": read it as a from clause
+        close = text.find(")")
+        if close > 0:
+            text = text[1:close] + text[close + 1:]
+    clause_text, date_text = split_date(text)
+    parsed = tokenise(clause_text)
+    clauses = parsed.clauses
+    comments = [c for cl in (parsed.leading, *clauses.values(), *parsed.extra) for c in cl.comments]
+    frm = read_client(clauses.get("from"), _is_exim(clause_text, _first_word(clauses.get("id"))))
+    by = _first_word(clauses.get("by"))
+    with_clause = clauses.get("with")
+    protocol = " ".join(with_clause.words).strip(",;") if with_clause and with_clause.words else None
+    if protocol is None:
+        protocol = _first_word(clauses.get("via"))
+    hop_id = _first_word(clauses.get("id"))
+    if hop_id:
+        hop_id = hop_id.strip("<>") or None
+    for_ = _first_word(clauses.get("for"))
+    if for_:
+        for_ = for_.strip("<>") or None
+    blob = "\n".join(comments)
+    low_blob = blob.lower()
+    envelope_from: str | None = None
+    m = _ENVELOPE.search(blob) if ("envelope" in low_blob or "return-path" in low_blob) else None
+    if m:
+        envelope_from = m.group(1) or None
+    else:
+        for cl in parsed.extra:
+            if cl.keyword == "from" and cl.words and cl.words[0].startswith("<"):
+                envelope_from = cl.words[0].strip("<>") or None  # XMail: "… from <sender>"
+    timestamp = None
+    if date_text:
+        # sendmail writes "(envelope-from x)" after the date
+        m = _ENVELOPE.search(date_text) if "(" in date_text else None
+        if m and envelope_from is None:
+            envelope_from = m.group(1) or None
+        stamp = read_date(date_text)
+        timestamp = stamp.when
+        problems.extend(stamp.problems)
+    else:
+        problems.append(f"{ODD}: no date (RFC 5321 §4.4 requires one after ';')")
+    if parsed.unbalanced:
+        problems.append(f"{ODD}: unbalanced parentheses")
+    if "by" in clauses and not clauses["by"].words:
+        problems.append(f"{ODD}: a 'by' clause without the receiving host's name")
+    if "<" in blob or ">" in blob:
+        problems.extend(_garbage_comments(comments))
+    id_problem = _id_problem(hop_id)
+    if id_problem:
+        problems.append(id_problem)
+    if frm.bad_ip:
+        problems.append(f"{IMPOSSIBLE} address {frm.bad_ip}: not an IPv4 address any socket reports")
+    protocol_word = protocol.split()[0] if protocol else None
+    return Hop(
+        raw=value,
+        ip=frm.ip,
+        rdns=frm.rdns,
+        helo=frm.helo,
+        by=by,
+        id=hop_id,
+        ident=frm.ident,
+        envelope_from=envelope_from,
+        for_=for_,
+        protocol=protocol,
+        auth=_auth(protocol_word, blob, low_blob),
+        timestamp=timestamp,
+        timestamp_text=date_text,
+        relay=_relay(parsed.leading, clauses, parsed.extra, frm, protocol_word, low_blob),
+        problems=tuple(problems),
+    )

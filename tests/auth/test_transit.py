@@ -1,0 +1,73 @@
+"""Changes in transit: a signature a list or forwarder broke is unverifiable, never forged, and never forges From."""
+
+from __future__ import annotations
+
+from support.signing import arc_seal, message, rsa_key, sign
+
+from mailcheck.analyze import analyze
+from mailcheck.auth.arc import verify_chain
+from mailcheck.auth.dkim_result import DkimOutcome
+from mailcheck.auth.dkim_verify import verify_all
+from mailcheck.auth.transit import list_evidence, relabelled
+from mailcheck.context import Context
+from mailcheck.lookup.contract import StaticDns
+from mailcheck.model import Label
+from mailcheck.parse.message import parse
+
+RSA = rsa_key(2048)
+ZONE = {
+    ("sel._domainkey.example.com", "TXT"): [RSA.record()],
+    ("arc._domainkey.lists.example.org", "TXT"): [RSA.record()],
+    ("_dmarc.example.com", "TXT"): ["v=DMARC1; p=reject"],
+    ("example.com", "A"): ["192.0.2.1"],
+}
+LIST_HEADERS = b"List-Id: <dev.lists.example.org>\r\nSender: dev-bounces@lists.example.org\r\n"
+
+
+def as_list_post(raw: bytes, *, list_headers: bool = True) -> bytes:
+    """What a list does to a signed post: a subject tag, a footer, its own headers."""
+    changed = raw.replace(b"Subject: Test message", b"Subject: [dev] Test message") + b"-- \r\nthe dev list\r\n"
+    return LIST_HEADERS + changed if list_headers else changed
+
+
+def relabel(raw: bytes) -> tuple[DkimOutcome, str]:
+    parsed, dns = parse(raw), StaticDns(ZONE)
+    (result,) = relabelled(verify_all(parsed, dns), verify_chain(parsed, dns), parsed)
+    return result.outcome, result.reason
+
+
+def test_an_arc_sealer_that_had_verified_the_signature_explains_the_break() -> None:
+    sealed = arc_seal(as_list_post(sign(message(), RSA), list_headers=False), RSA)  # the sealer recorded dkim=pass
+    outcome, reason = relabel(sealed)
+    assert outcome is DkimOutcome.CHANGED_IN_TRANSIT
+    assert "i=1, d=lists.example.org" in reason and "had verified this signature" in reason
+
+
+def test_list_traffic_explains_a_footer_or_a_subject_tag() -> None:
+    outcome, reason = relabel(as_list_post(sign(message(), RSA)))
+    assert outcome is DkimOutcome.CHANGED_IN_TRANSIT
+    assert "List-Id: <dev.lists.example.org>" in reason
+
+
+def test_without_a_list_or_a_sealer_a_changed_body_stays_forged() -> None:
+    outcome, _ = relabel(as_list_post(sign(message(), RSA), list_headers=False))
+    assert outcome is DkimOutcome.SIGNATURE_MISMATCH
+
+
+def test_a_sealer_that_recorded_a_failure_explains_nothing() -> None:
+    sealed = arc_seal(as_list_post(sign(message(), RSA), list_headers=False), RSA,
+                      results="dkim=fail header.d=example.com")
+    assert relabel(sealed)[0] is DkimOutcome.SIGNATURE_MISMATCH
+
+
+def test_sender_or_precedence_alone_is_no_list() -> None:
+    raw = b"Sender: someone@example.net\r\nPrecedence: bulk\r\n" + message()
+    assert list_evidence(parse(raw)) == ()
+
+
+def test_a_list_post_under_p_reject_is_not_forged() -> None:
+    report = analyze(as_list_post(sign(message(), RSA)), Context(dns=StaticDns(ZONE)))
+    labels = {f.name: f for f in report.fields}
+    assert labels["dkim[0]"].label is Label.UNVERIFIABLE
+    assert labels["from"].label is Label.UNVERIFIABLE
+    assert report.verdict is not Label.FORGED
