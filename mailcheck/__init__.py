@@ -14,13 +14,13 @@ __version__ = "0.1.0"
 __all__ = ["Context", "Report", "Settings", "analyze"]
 
 if TYPE_CHECKING:
-    from mailcheck.analyze import analyze
     from mailcheck.commands.settings import Settings
     from mailcheck.context import Context
     from mailcheck.model import Report
+    from mailcheck.pipeline import analyze
 
 _HOMES = {
-    "analyze": "mailcheck.analyze",
+    "analyze": "mailcheck.pipeline",
     "Context": "mailcheck.context",
     "Settings": "mailcheck.commands.settings",
     "Report": "mailcheck.model",
@@ -32,10 +32,7 @@ def __getattr__(name: str) -> Any:
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(import_module(home), name)
-    # Importing mailcheck.analyze binds the *module* to this package's name "analyze"; the export is the
-    # function, so it is bound here over it. (Code that imported the module first still sees the module
-    # under mailcheck.analyze: the function and the module share a name.)
-    globals()[name] = value
+    globals()[name] = value  # looked up once (the orchestrator is pipeline.py, so no module shadows it)
     return value
 
 

@@ -1,6 +1,6 @@
 """The core types every check shares: Context (the run's settings and services), Facts, Results.
 
-They live apart from the orchestrator (analyze.py) so that checks, trust and the continuum import
+They live apart from the orchestrator (pipeline.py) so that checks, trust and the continuum import
 them directly, without an import cycle back to the code that runs them.
 """
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from support.messages import SAMPLES, build, run
 
-from mailcheck import analyze as analyze_module
 from mailcheck import checks as checks_package
-from mailcheck.analyze import analyze
+from mailcheck import pipeline as analyze_module
 from mailcheck.checks import CHECKS
 from mailcheck.context import Context, Results
 from mailcheck.model import Basis, Finding, Label
+from mailcheck.pipeline import analyze
 
 
 def test_every_check_module_is_registered_documented_and_unique() -> None:
@@ -39,7 +39,7 @@ class _Crashing:
 
 
 def test_crashing_check_becomes_an_unverifiable_finding(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("mailcheck.analyze.CHECKS", (*CHECKS, _Crashing))
+    monkeypatch.setattr("mailcheck.pipeline.CHECKS", (*CHECKS, _Crashing))
     report = run(build("From: a@example.com\n"))
     crashed = [f for f in report.fields if f.name == "check:crashing"]
     assert crashed and crashed[0].label is Label.UNVERIFIABLE and crashed[0].basis is Basis.UNDECIDED

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
     "command",
     [
         [sys.executable, "-m", "ruff", "check", "mailcheck", "tests", "benchmarks"],
-        [sys.executable, "-m", "mypy", "mailcheck"],
+        [sys.executable, "-m", "mypy", "mailcheck", "tests", "benchmarks"],
     ],
     ids=["ruff", "mypy"],
 )

@@ -96,7 +96,7 @@ def _messages(draw: st.DrawFn) -> bytes:
 
 def _model(msg: EmailMessage) -> tuple[object, ...]:
     # The stored payload itself: get_payload() can raise on an RFC 2231 charset, the stdlib's own bug.
-    payload = msg._payload if not msg.is_multipart() else None
+    payload = msg._payload if not msg.is_multipart() else None  # type: ignore[attr-defined]
     return (msg.get_unixfrom(), list(msg.raw_items()), payload, [type(d) for d in msg.defects], msg.get_default_type())
 
 

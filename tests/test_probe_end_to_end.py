@@ -12,10 +12,10 @@ from support.dns_server import DnsServer
 from support.messages import build
 from support.smtp_servers import KNOWN_USER, AiosmtpdServer
 
-from mailcheck.analyze import analyze
 from mailcheck.cli import cli
 from mailcheck.commands.settings import Settings, build_context
 from mailcheck.model import Label, Report, StepStatus
+from mailcheck.pipeline import analyze
 
 ZONE = {"sender.test": {"MX": ["10 mx.sender.test."]}, "mx.sender.test": {"A": ["127.0.0.1"]}}
 

@@ -25,6 +25,7 @@ from mailcheck.checks import (
     message_id,
     originator,
     probe,
+    provider_record,
     received,
     sender_domain,
     spf,
@@ -62,6 +63,7 @@ CHECKS: tuple[Check, ...] = (
     message_id,
     subject,
     verdict_headers,  # X-Spam*, Authentication-Results, … and Return-Path below Received
+    provider_record,  # the sender IP your receiving provider recorded, against the entry client
     urls,
     body_claims,
     probe,  # opt-in SMTP probes

@@ -4,6 +4,11 @@ Validated when an identity aligned with the From domain passes (SPF or DKIM), fo
 fails under a reject or quarantine policy, unverifiable otherwise. Several From fields naming
 different authors are forged: RFC 5322 §3.6 allows one, and mail programs may show one author while
 a filter checks the other. A missing From is reported.
+
+Your recognised receiving provider's record (checks/provider_block.py) counts too: a DMARC fail it
+recorded at receipt under a quarantine or reject policy makes From forged offline, with its header as
+evidence. Online the live DMARC result decides the label and the provider's receipt-time sentence is
+added beside it.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from mailcheck.checks.provider_block import provider_block
 from mailcheck.model import Basis, Finding, Label
 
 if TYPE_CHECKING:
@@ -49,7 +55,11 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
         notes.append(f"{len(fields)} identical From fields (RFC 5322 §3.6 allows one)")
     if len(distinct) > 1:
         notes.append(f"{len(distinct)} authors in one From field; DMARC (RFC 7489 §6.6.1) checks one domain only")
+    receipt = _receipt_dmarc_fail(facts)
     result = facts.results.dmarc
+    if result is None and receipt and ctx.offline:
+        yield Finding("from", value, Label.FORGED, (*receipt, *notes), ID)
+        return
     if result is None:
         why = "not run (offline)" if ctx.offline else "DMARC could not be evaluated"
         yield Finding("from", value, Label.UNVERIFIABLE, (f"DMARC {why}", *notes), ID,
@@ -58,4 +68,16 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     from mailcheck.auth.dmarc import from_label
 
     label, basis, evidence = from_label(result)
-    yield Finding("from", value, label, (*evidence, *notes), ID, basis)
+    yield Finding("from", value, label, (*evidence, *receipt, *notes), ID, basis)
+
+
+def _receipt_dmarc_fail(facts: Facts) -> tuple[str, ...]:
+    """The provider's receipt-time DMARC fail under quarantine/reject, as evidence; () when it recorded none."""
+    block = provider_block(facts)
+    if block is None or block.verdict is None or not block.verdict.dmarc_failed_under_enforcement():
+        return ()
+    title = block.profile.title
+    said = [w for w in block.verdict.plain_words() if "dmarc" in w.lower()][:2]
+    return (f"{title}, your receiving provider, recorded at receipt that DMARC failed for this From domain "
+            "under a quarantine or reject policy (its own verdict header, written after it received the message)",
+            *said)

@@ -8,6 +8,15 @@ servers (your --authserv-id, a trusted host's name, a mailcheck header, or a hea
 themselves added to this message). An Authentication-Results naming your server among the trace
 fields right below the entry hop's Received line (where Gmail and others write theirs) is left
 unverifiable: probably your server's, but a sender sending straight to you can put one there too.
+
+Your recognised receiving provider's fields are your servers' words too: those it wrote at receipt
+(found by checks/provider_block.py: by position relative to ITS inbound edge, per the profile, and for
+Microsoft by the names Exchange's header firewall strips from arriving mail, wherever Microsoft appended
+them) are validated as its receipt-time record, with what they say decoded into plain words. Fields
+naming your provider that it did not write keep the rules above. An ARC-Authentication-Results naming a
+provider's authserv-id inside an ARC set whose seal that provider made (the seal's d= is the authserv-id's
+domain) is the sealer's record of an earlier pass (a Gmail-to-Gmail forward), not an impersonation:
+unverifiable offline, since the seal is what would vouch for it.
 """
 
 from __future__ import annotations
@@ -17,7 +26,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mailcheck.auth.authserv_id import authserv_id
+from mailcheck.checks.provider_block import ProviderBlock, provider_block
 from mailcheck.model import Basis, Finding, Label
+from mailcheck.providers import PROFILES
 from mailcheck.trust import ours_above
 
 if TYPE_CHECKING:
@@ -83,6 +94,49 @@ def _in_entry_trace_block(position: int, facts: Facts) -> bool:
     return top < position and all(_TRACE.match(h.name) for h in facts.message.headers[top + 1:position + 1])
 
 
+_TAG = re.compile(r"(?:^|;)\s*([a-z]+)\s*=\s*([^;\s]+)", re.IGNORECASE)
+
+
+def _instance(value: str) -> str | None:
+    tags = {k.lower(): v for k, v in _TAG.findall(value)}
+    return tags.get("i")
+
+
+def _sealer_words(header: Header, facts: Facts) -> str | None:
+    """For an ARC-Authentication-Results naming a provider: the sentence saying it is inside an ARC set
+    that provider sealed (the ARC-Seal of its instance has d= the authserv-id's domain), else None."""
+    if header.name.lower() != "arc-authentication-results":
+        return None
+    claimed = authserv_id(header.value)
+    instance = _instance(header.value)
+    if not claimed or instance is None:
+        return None
+    profile = next((p for p in PROFILES if p.authserv_id_for(claimed) is not None), None)
+    if profile is None:
+        return None
+    for seal in facts.message.get_all("ARC-Seal"):
+        tags = {k.lower(): v.lower() for k, v in _TAG.findall(seal)}
+        d = tags.get("d", "").rstrip(".")
+        if tags.get("i") == instance and d and (claimed == d or claimed.endswith("." + d)):
+            return (f"it is the record of ARC set i={instance}, sealed by d={d} ({profile.title}), which names "
+                    f"{claimed!r} as its own: the sealer's words from an earlier pass, not an impersonation; "
+                    "offline the seal is not checked, so nothing vouches for it")
+    return None
+
+
+def _provider_finding(name: str, header: Header, position: int, block: ProviderBlock, facts: Facts,
+                      ctx: Context, limit: int) -> Finding:
+    words = block.words(position)
+    # A stamp decoded alone also yields the decoder's "no results" line for the A-R it did not get.
+    words = tuple(w for w in words if not w.endswith("no results")) or words
+    said = ("it says: " + "; ".join(words[:4]) + (" …" if len(words) > 4 else "")) if words else \
+        "no decoder reads this field; its text is the record"
+    extra = _receipt_versus_now(header, facts, ctx) if position < limit else ()
+    return Finding(name, header.value, Label.VALIDATED, (
+        f"{block.profile.title}'s record at receipt, your receiving provider's words: {block.positions[position]}",
+        said, *extra), ID)
+
+
 def _receipt_versus_now(header: Header, facts: Facts, ctx: Context) -> tuple[str, ...]:
     """For our own Authentication-Results: what was recorded at receipt beside today's re-check."""
     if header.name.lower() != "authentication-results" or ctx.offline:
@@ -101,18 +155,23 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     received = message.index_of("Received")
     first_received = received[0] if received else None
     names_above = {h.name.lower() for h in message.headers[:limit] if VERDICT_HEADER.match(h.name)}
+    block = provider_block(facts)
+    mine = block.positions if block is not None else {}
     counts: dict[str, int] = {}
     for position, header in enumerate(message.headers):
         is_return_path = header.name.lower() == "return-path"
         if is_return_path:
             if first_received is None or position < first_received:
                 continue  # a delivery agent's Return-Path: the envelope-sender field covers it
-        elif not VERDICT_HEADER.match(header.name):
+        elif not VERDICT_HEADER.match(header.name) and position not in mine:
             continue
         key = header.name.lower()
         index = counts.get(key, 0)
         counts[key] = index + 1
         name = f"header:{header.name}[{index}]"
+        if block is not None and position in mine:
+            yield _provider_finding(name, header, position, block, facts, ctx, limit)
+            continue
         if position < limit:
             yield Finding(name, header.value, Label.VALIDATED,
                           ("added by your servers after they received the message "
@@ -127,6 +186,10 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
                  "a Return-Path below a Received line was written before your servers received the message; "
                  "only the final delivery agent's Return-Path records the envelope sender")
         reason = None if is_return_path else _impersonation(header, facts, ctx, names_above)
+        sealed = _sealer_words(header, facts) if reason else None
+        if sealed:
+            yield Finding(name, header.value, Label.UNVERIFIABLE, (where, sealed), ID, Basis.UNDECIDED)
+            continue
         if reason and _AUTHRES.match(header.name) and _in_entry_trace_block(position, facts):
             yield Finding(name, header.value, Label.UNVERIFIABLE, (
                 "it sits among the trace fields right below the entry hop's Received line, where some "

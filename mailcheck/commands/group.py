@@ -42,8 +42,8 @@ def cli() -> None:
 @analysis_options
 def check_command(source: str, fmt: str, **params: Any) -> None:
     """Analyse one message (a path, or '-' for stdin)."""
-    from mailcheck.analyze import analyze
     from mailcheck.commands.settings import build_context
+    from mailcheck.pipeline import analyze
 
     settings = settings_from(params)
     raw = read_input(source)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from support.signing import arc_seal, message, rsa_key, sign
 
-from mailcheck.analyze import analyze
 from mailcheck.auth.arc import verify_chain
 from mailcheck.auth.dkim_result import DkimOutcome
 from mailcheck.auth.dkim_verify import verify_all
@@ -13,6 +12,7 @@ from mailcheck.context import Context
 from mailcheck.lookup.contract import StaticDns
 from mailcheck.model import Label
 from mailcheck.parse.message import parse
+from mailcheck.pipeline import analyze
 
 RSA = rsa_key(2048)
 ZONE = {

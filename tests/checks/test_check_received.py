@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from support.received_chains import ESSAY_AS_PRINTED, ESSAY_HOPS, facts_for, message_with
 
-from mailcheck.analyze import analyze
 from mailcheck.checks import client, received
 from mailcheck.context import Context, Facts, MtaEvidence
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.message import parse
+from mailcheck.pipeline import analyze
 from mailcheck.trust import build_chain, trusted_receipt_time
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"

@@ -201,7 +201,7 @@ def test_lookup_table_has_a_row_for_every_dns_status() -> None:
 
 def test_hosts_are_not_looked_up_unless_asked() -> None:
     dns = CountingDns(ZONE)
-    finding = one('<a href="http://gone.example.com/">x</a>', Context(dns=dns))  # type: ignore[arg-type]
+    finding = one('<a href="http://gone.example.com/">x</a>', Context(dns=dns))
     assert dns.questions == []
     assert finding.basis is Basis.UNCHECKABLE and "not looked up" in finding.evidence[1]
 

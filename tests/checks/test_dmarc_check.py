@@ -9,7 +9,6 @@ from support.dns_server import DnsServer
 from support.messages import TRUSTED_HOP, field
 from support.signing import message, rsa_key, sign
 
-from mailcheck.analyze import analyze
 from mailcheck.auth.dkim_verify import DkimOutcome, DkimResult
 from mailcheck.auth.dmarc import DmarcOutcome, DmarcResult
 from mailcheck.checks import dmarc as dmarc_check
@@ -18,6 +17,7 @@ from mailcheck.lookup.contract import StaticDns
 from mailcheck.lookup.resolver import Resolver
 from mailcheck.model import Boundary, Label
 from mailcheck.parse.message import parse
+from mailcheck.pipeline import analyze
 
 RSA = rsa_key(2048)
 KEY = ("sel._domainkey.example.com", "TXT")

@@ -138,6 +138,7 @@ def test_all_dns_fields_against_a_working_server(dns_server: Callable[..., DnsSe
         fields = run_dns_checks(facts, context(dns))
     assert {n: fields[n].label for n in DNS_FIELDS} == dict.fromkeys(DNS_FIELDS, Label.VALIDATED)
     spf = facts.results.spf
+    assert spf is not None and spf.mail_from is not None and spf.helo is not None
     assert spf.mail_from.result == "pass" and spf.helo.result == "pass"
     assert message.sent < message.asked  # repeated questions came from the cache
 
@@ -157,6 +158,7 @@ def test_a_server_that_never_answers_ends_within_the_budget(dns_server: Callable
     for name in DNS_FIELDS:
         assert (fields[name].label, fields[name].basis) == (Label.UNVERIFIABLE, Basis.UNDECIDED), name
     spf = facts.results.spf
+    assert spf is not None and spf.mail_from is not None and spf.helo is not None
     assert spf.mail_from.result == "temperror" and spf.helo.result == "temperror"
     assert message.refused > 0  # later questions were not even sent
     assert any("BUDGET-EXHAUSTED" in line for line in fields["client-rdns"].evidence)

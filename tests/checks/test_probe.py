@@ -141,6 +141,7 @@ def test_next_mx_is_tried_when_the_first_fails(smtp_accept_all: AiosmtpdServer) 
             ("down.sender.test", "AAAA"): ["::1"], ("mx.sender.test", "A"): ["127.0.0.1"]}
     findings, facts = check(message(), context(smtp_accept_all.port, dns=StaticDns(zone)))
     result = facts.results.probe
+    assert result is not None and result.probe is not None
     assert [s.host for s in result.probe.sessions] == ["down.sender.test", "mx.sender.test"]
     assert result.probe.sessions[0].outcome in (Outcome.REFUSED, Outcome.UNREACHABLE)
     assert findings["sender-server"].value.startswith("mx.sender.test")
@@ -218,6 +219,7 @@ def test_callout_existing_address_is_not_validation(smtp_reject_unknown: Aiosmtp
     assert f"RCPT TO:<{KNOWN_USER}> got 250" in text
     assert "the address exists at its domain's server" in text and "no DATA was sent" in text
     assert facts.steps["Sender callout"].status is StepStatus.RAN
+    assert facts.results.probe is not None
     assert facts.results.probe.callout is CalloutAnswer.EXISTS
     assert "DATA" not in smtp_reject_unknown.recorder.verbs
     assert len(smtp_reject_unknown.recorder.conversations) == 1  # responsive and callout share it
@@ -228,6 +230,7 @@ def test_callout_rejected_sender_is_forged(smtp_reject_unknown: AiosmtpdServer) 
     callout = findings["sender-callout"]
     assert (callout.label, callout.basis) == (Label.FORGED, Basis.CHECKED)
     assert "the sender's own domain says this address does not exist" in evidence(callout)
+    assert facts.results.probe is not None
     assert facts.results.probe.callout is CalloutAnswer.NO_SUCH_USER
     assert findings["sender-server"].label is Label.UNVERIFIABLE
     assert "DATA" not in smtp_reject_unknown.recorder.verbs
@@ -280,6 +283,7 @@ def test_second_message_from_the_domain_makes_no_new_connection(smtp_reject_unkn
     assert second["sender-callout"].label is first["sender-callout"].label
     assert "no new connection was made" in evidence(second["sender-server"])
     assert "no new connection was made" in evidence(second["sender-callout"])
+    assert facts.results.probe is not None
     assert facts.results.probe.reused
 
 
@@ -332,6 +336,7 @@ def test_at_most_three_connection_attempts_per_domain(closed_port: int) -> None:
     zone.update({(f"mx{n}.sender.test", "A"): ["127.0.0.1"] for n in range(1, 5)})
     findings, facts = check(message(), context(closed_port, dns=StaticDns(zone)))
     result = facts.results.probe
+    assert result is not None and result.probe is not None
     assert [s.host for s in result.probe.sessions] == ["mx1.sender.test", "mx2.sender.test", "mx3.sender.test"]
     assert "mx4.sender.test (127.0.0.1): over 3 connection attempts, not tried" in evidence(findings["sender-server"])
 

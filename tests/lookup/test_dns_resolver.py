@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from support.dns_server import DnsServer, Mode, ZoneDict
 
-from mailcheck.lookup.contract import DnsAnswer, DnsStatus, OfflineDns, StaticDns, message_budget
+from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus, OfflineDns, StaticDns, message_budget
 from mailcheck.lookup.factory import check_dns_options, make_dns, parse_resolver
 from mailcheck.lookup.record import ReplayDns, load_record
 from mailcheck.lookup.resolver import CNAME_LOOP_DETAIL, Resolver
@@ -261,7 +261,7 @@ def test_every_client_offers_the_whole_interface(tmp_path: Path) -> None:
 
     record = tmp_path / "r.jsonl"
     record.write_text('{"format": "mailcheck-dns-record", "version": 1}\n', encoding="utf-8")
-    clients = [OfflineDns(), StaticDns({}), Resolver([("127.0.0.1", 9)]), ReplayDns(record),
+    clients: list[DnsClient] = [OfflineDns(), StaticDns({}), Resolver([("127.0.0.1", 9)]), ReplayDns(record),
                ScanDns(OfflineDns(), None)]
     for client in clients:
         with message_budget(client):

@@ -317,7 +317,6 @@ def test_zone_minus_0060_is_impossible() -> None:
 @pytest.mark.parametrize(("text", "why"), [
     ("Fri, 17 Nov 2006 08:59:19 +1500", "impossible zone offset +1500"),
     ("Mon, 31 Feb 2003 10:00:00 +0000", "Feb 2003 has 28 days"),
-    ("Mon, 17 Nov 2006 08:59:19 +0000", "was a Friday"),
     ("Fri, 17 Nov 2006 25:59:19 +0000", "impossible time"),
 ])
 def test_impossible_dates(text: str, why: str) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mailcheck.analyze import analyze
 from mailcheck.context import Context
 from mailcheck.model import Finding, Report
+from mailcheck.pipeline import analyze
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"

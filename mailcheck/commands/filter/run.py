@@ -174,9 +174,9 @@ def _analyse(parts: Layout, settings: Settings, env: Mapping[str, str], log: Cal
     try:
         from dataclasses import replace
 
-        from mailcheck.analyze import analyze
         from mailcheck.commands.settings import build_context, mta_from_environment
         from mailcheck.lookup.contract import message_budget
+        from mailcheck.pipeline import analyze
 
         ctx = build_context(replace(settings, budget=settings.budget * DNS_SHARE),
                             mta_from_environment(dict(env)))

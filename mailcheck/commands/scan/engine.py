@@ -192,7 +192,7 @@ class Scanner:
         context = multiprocessing.get_context(self.start_method)
         if self.start_method == "forkserver":
             # Workers fork from a server that has imported the pipeline once (not the CLI's __main__).
-            context.set_forkserver_preload(["mailcheck.commands.scan.worker", "mailcheck.analyze", "mailcheck.checks"])
+            context.set_forkserver_preload(["mailcheck.commands.scan.worker", "mailcheck.pipeline", "mailcheck.checks"])
         settings = self.job.settings
         if self._manager is None and not settings.offline and settings.dns_replay is None:
             from multiprocessing.managers import SyncManager

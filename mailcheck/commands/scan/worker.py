@@ -157,8 +157,8 @@ class Analyzer:
         return self._summarise(item, report)
 
     def _analyze(self, name: str, data: bytes) -> Report:
-        from mailcheck.analyze import analyze
         from mailcheck.lookup.contract import message_budget
+        from mailcheck.pipeline import analyze
 
         global _analysing
         if self._timer:

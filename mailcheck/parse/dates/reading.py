@@ -1,5 +1,5 @@
 """Date text (RFC 5322 §3.3, the obsolete forms of §4.3, and what MTAs and MUAs really write) → a reading
-that tells impossible values (31 February, a wrong weekday, -0060) from merely odd forms."""
+that tells impossible values (31 February, -0060) from merely odd forms (a wrong weekday, dots)."""
 
 from __future__ import annotations
 
@@ -97,16 +97,17 @@ def _wall(
         problems.append(f"{IMPOSSIBLE} date {text!r}: {calendar.month_abbr[month]} {year} has {last} days")
         return None
     if wd:
-        # RFC 5322 §3.3: the day-of-week, when given, must be the one the date falls on. Software that
-        # writes one computes it from the date, so a mismatch is no clock's doing: impossible.
+        # RFC 5322 §3.3: the day-of-week, when given, must be the one the date falls on. A mismatch breaks the
+        # rule, but people, scripts and Y2K-era software ("0102") write it, so it is odd, not a contradiction:
+        # one rule for Date and Received, and "could not check" is never "forged".
         want = _WEEKDAYS.get(wd.lower()[:3])
         actual = naive.weekday()
         if want is not None and want != actual:
             problems.append(
-                f"{IMPOSSIBLE} date {text!r}: {day} {calendar.month_abbr[month]} {year} "
-                f"was a {calendar.day_name[actual]}"
+                f"{ODD}: the weekday does not match the date ({day} {calendar.month_abbr[month]} {year} was a "
+                f"{calendar.day_name[actual]}, not {calendar.day_name[want]}); software computes the weekday, "
+                "so a person or a broken program wrote this date"
             )
-            return None
     return naive
 
 

@@ -13,6 +13,10 @@ _IDENT_EQ = re.compile(r"\bident=(\S+)")
 _NOT_NAMES = frozenset({"unknown", "softdnserr", "unverified", "may", "localhost", "[local]", ""})
 _LOCAL_USER = re.compile(r"(?i)[^\s@()]+@localhost(?:\.localdomain)?")
 _LOCAL_NAME = re.compile(r"(?i)mail pickup service|(?:\S+/)?spool(?:dir|er)|conversion-daemon\.\S+")
+_EMPTY_HELO = re.compile(r"(?i)HELO|EHLO")  # qmail's "(HELO )": the client sent an empty name
+_VERIFIED = re.compile(r"\[[0-9A-Fa-f.:]+\] verified")  # CommuniGate: the name was checked against the rDNS
+# qmail writes only the address (with the ident) when the HELO equals the rDNS name
+_BARE_ADDRESS = re.compile(r"(?:[^\s@()]*@)?\[?[0-9A-Fa-f.:]+\]?")
 
 
 @dataclass
@@ -78,7 +82,8 @@ def _comment_addresses(comment: str, out: Client, bracketed: list[str], bare: li
         prev = body
 
 
-def read_client(clause: Clause | None, exim: bool) -> Client:
+def read_client(clause: Clause | None, exim: bool, qmail: bool = False) -> Client:
+    """exim: the line is Exim's; qmail: it may be qmail's "with SMTP" line (no id, an address comment)."""
     out = Client()
     if clause is None:
         return out
@@ -94,6 +99,8 @@ def read_client(clause: Clause | None, exim: bool) -> Client:
             m = _HELO.search(comment)
             if m:
                 explicit_helo = m.group(1)
+            elif _EMPTY_HELO.fullmatch(comment):
+                explicit_helo = ""
         if low.startswith("ident:") and "@" not in comment:
             out.ident = comment[6:].strip() or None  # Courier's "(IDENT: user)"
         if "ident=" in low:
@@ -140,12 +147,19 @@ def read_client(clause: Clause | None, exim: bool) -> Client:
             out.local_user = True  # IIS "mail pickup service", Mercury "SpoolDir", conversion daemons
         if out.local_user:
             return out
-    if explicit_helo is None and exim and out.rdns is None and out.name and bracketed:
-        out.rdns = out.name  # Exim writes a name outside the comment only after it verified the rDNS
+    named = out.name is not None and out.name.lower() not in _NOT_NAMES and "@" not in out.name
+    if explicit_helo is None and exim and out.rdns is None and out.name and (bracketed or word_ips):
+        # Exim writes a name outside the comment only after it verified the rDNS (Exim 3 without parentheses)
+        out.rdns = out.name
+    if explicit_helo is None and named and out.rdns is None and (
+        any(_VERIFIED.fullmatch(c) for c in clause.comments)
+        or (qmail and first_ip is None and any(_BARE_ADDRESS.fullmatch(c) for c in clause.comments))
+    ):
+        out.rdns = out.name  # the name is both the verified rDNS and the HELO
     if explicit_helo is not None:
         out.helo = explicit_helo or None
         # qmail, qpsmtpd and Exim write the rDNS first and the HELO only in a comment
-        if out.rdns is None and out.name and out.name.lower() not in _NOT_NAMES and "@" not in out.name:
+        if out.rdns is None and named:
             out.rdns = out.name
     elif first is not None:
         out.helo = out.name if out.name else (first if first_ip and (bracketed or bare) else None)

@@ -6,7 +6,7 @@ import re
 
 from mailcheck.model import Hop
 from mailcheck.parse.dates import GARBAGE, IMPOSSIBLE, ODD, read_date
-from mailcheck.parse.received.addresses import is_loopback
+from mailcheck.parse.received.addresses import is_loopback, normalise_ip
 from mailcheck.parse.received.client import Client, read_client
 from mailcheck.parse.received.tokens import Clause, split_date, tokenise
 
@@ -16,6 +16,15 @@ _AUTH_COMMENT = re.compile(
     r"|.*\bwith (?:login|plain|cram-md5)$|account \S+.*|.*authenticated_id[=: ].*)"
 )
 _AUTH_PROTOCOL = re.compile(r"(?i)^(?:UTF8)?(?:E?SMTP|LMTP)S?A$|^ASMTP$")
+# A webmail hands on what a logged-in user wrote: "with HTTP", HTTPS (Horde), HTTPU (CommuniGate Pronto!)
+_WEBMAIL_PROTOCOL = re.compile(r"(?i)^HTTP[SU]?$")
+# GMX and web.de authenticate their submitters but write no sign of it but the shape of the line
+_GMX = re.compile(r"^from \S* \((?:HELO|EHLO) \S*\) \[[0-9A-Fa-f.:]+\] by mail\.gmx\.(?:net|com) \([^)]+\) with E?SMTP\b")
+_VIA_HTTP = re.compile(r"(?i)^via HTTPS?$")  # United Internet (web.de, GMX) webmail: "(via HTTP)"
+# qmail's own line: "with SMTP" / "with QMQP" (perhaps after a cipher), never followed by an id
+_QMAIL_PROTOCOL = re.compile(r"(?i)^(?:.* )?(?:E?SMTP|QMQP)$")
+# Obtuse smtpd: "from name(1.2.3.4), claiming to be "helo" via SMTP by host, id smtpd…"
+_OBTUSE = re.compile(r'^from (\S+?)\(([0-9A-Fa-f.:]+)\)(?:, claiming to be "([^"]*)")? via \S+ by \S+,')
 _LOCAL_PROTOCOL = re.compile(
     r"(?i)^(?:local(?:-\w+)?|lmtps?a?|bsmtp|pop3?s?|imap4?s?|uucp|maildrop|spool|spam-scanned)$"
 )
@@ -36,10 +45,26 @@ def _first_word(clause: Clause | None) -> str | None:
     return word or None
 
 
-def _auth(protocol: str | None, blob: str, low_blob: str) -> str | None:
+def _obtuse(text: str, frm: Client) -> None:
+    """Obtuse smtpd writes the looked-up name glued to the address and the HELO only when it differs."""
+    m = _OBTUSE.match(text)
+    if m is None or normalise_ip(m.group(2)) != frm.ip:
+        return
+    name = m.group(1)
+    frm.rdns = None if name.upper() == "UNKNOWN" else name
+    frm.helo = m.group(3) or None
+
+
+def _auth(protocol: str | None, blob: str, low_blob: str, text: str, comments: list[str]) -> str | None:
     """How the client authenticated: the protocol name or the comment that says so."""
-    if protocol and protocol[-1] in "aA" and _AUTH_PROTOCOL.match(protocol):
-        return protocol  # RFC 3848: the A suffix records SMTP AUTH
+    if protocol and protocol[-1] in "aApP" and _AUTH_PROTOCOL.match(protocol):
+        return protocol  # RFC 3848: the A suffix records SMTP AUTH; Exim and Earthlink write ASMTP
+    if protocol and _WEBMAIL_PROTOCOL.match(protocol):
+        return f"webmail ({protocol})"
+    if any(_VIA_HTTP.match(c) for c in comments):
+        return "webmail (via HTTP)"
+    if "gmx." in text and _GMX.match(text):
+        return "GMX submission"
     if "auth" not in low_blob and "account" not in low_blob and " with " not in low_blob:
         return None
     for m in _AUTH_COMMENT.finditer(blob):
@@ -105,10 +130,13 @@ def parse_received(value: str) -> Hop:
     parsed = tokenise(clause_text)
     clauses = parsed.clauses
     comments = [c for cl in (parsed.leading, *clauses.values(), *parsed.extra) for c in cl.comments]
-    frm = read_client(clauses.get("from"), _is_exim(clause_text, _first_word(clauses.get("id"))))
-    by = _first_word(clauses.get("by"))
     with_clause = clauses.get("with")
     protocol = " ".join(with_clause.words).strip(",;") if with_clause and with_clause.words else None
+    qmail = "id" not in clauses and protocol is not None and _QMAIL_PROTOCOL.match(protocol) is not None
+    frm = read_client(clauses.get("from"), _is_exim(clause_text, _first_word(clauses.get("id"))), qmail)
+    if "claiming" in clause_text or " via " in clause_text:
+        _obtuse(clause_text, frm)
+    by = _first_word(clauses.get("by"))
     if protocol is None:
         protocol = _first_word(clauses.get("via"))
     hop_id = _first_word(clauses.get("id"))
@@ -161,7 +189,7 @@ def parse_received(value: str) -> Hop:
         envelope_from=envelope_from,
         for_=for_,
         protocol=protocol,
-        auth=_auth(protocol_word, blob, low_blob),
+        auth=_auth(protocol_word, blob, low_blob, text, comments),
         timestamp=timestamp,
         timestamp_text=date_text,
         relay=_relay(parsed.leading, clauses, parsed.extra, frm, protocol_word, low_blob),

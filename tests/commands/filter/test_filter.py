@@ -267,8 +267,8 @@ def test_written_by_us_follows_the_boundary() -> None:
 
 
 def test_real_analysis_keeps_your_servers_results_and_drops_planted_ones() -> None:
-    from mailcheck.analyze import analyze
     from mailcheck.context import Context
+    from mailcheck.pipeline import analyze
 
     ctx = Context(authserv_ids=("mx.example.org",))
     raw = OUR_AR + HOP + SENDER_HOP + PLANTED_AR + REST
@@ -283,8 +283,8 @@ def test_real_analysis_keeps_your_servers_results_and_drops_planted_ones() -> No
 
 
 def test_a_comment_before_our_authserv_id_hides_a_plant_from_neither_the_check_nor_the_filter() -> None:
-    from mailcheck.analyze import analyze
     from mailcheck.context import Context
+    from mailcheck.pipeline import analyze
 
     ctx = Context(authserv_ids=("mx.example.org",))
     planted = b"Authentication-Results: (seen (and \\) checked)) MX.example.org; dkim=pass; dmarc=pass\n"

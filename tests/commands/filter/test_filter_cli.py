@@ -126,14 +126,14 @@ def test_closed_stdout_exits_non_zero() -> None:
 
 STUCK = """
 import hashlib, sys
-import mailcheck.analyze
+import mailcheck.pipeline
 import mailcheck.commands.filter.run as filter_run
 from mailcheck.commands.settings import Settings
 
 def stuck(raw, ctx, source="-"):
     hashlib.pbkdf2_hmac("sha256", b"x", b"y", 10**9)  # minutes inside OpenSSL: no signal handler runs
 
-mailcheck.analyze.analyze = stuck
+mailcheck.pipeline.analyze = stuck
 filter_run.HARD_STOP_GRACE = 0.5
 sys.exit(filter_run.run(Settings(offline=True, budget=0.2)))
 """

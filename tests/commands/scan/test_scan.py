@@ -89,16 +89,16 @@ def test_exit_status_follows_the_verdicts(tmp_path: Path, folder: Path) -> None:
 
 def test_a_broken_message_becomes_an_error_record_and_the_scan_goes_on(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import mailcheck.analyze
+    import mailcheck.pipeline
 
-    real = mailcheck.analyze.analyze
+    real = mailcheck.pipeline.analyze
 
     def fragile(raw: bytes, ctx: Any, source: str = "-") -> Any:
         if b"Subject: message 1\n" in raw:
             raise RuntimeError("boom")
         return real(raw, ctx, source)
 
-    monkeypatch.setattr(mailcheck.analyze, "analyze", fragile)
+    monkeypatch.setattr(mailcheck.pipeline, "analyze", fragile)
     archive = write(tmp_path / "a.mbox", mbox([mbox_entry(message(n)) for n in range(3)]))
     result = scan("--format", "jsonl", "--jobs", "1", str(archive))
     found = records(result.stdout)

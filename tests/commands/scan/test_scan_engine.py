@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from support.archives import mbox, mbox_entry, message, write
 from support.dns_server import DnsServer
 
-import mailcheck.analyze
+import mailcheck.pipeline
 from mailcheck.cli import cli
 from mailcheck.commands.scan.engine import Scanner
 from mailcheck.commands.scan.sources import items
@@ -46,13 +46,13 @@ def run(path: Path, jobs: int, chunk: int = 1, timeout: float | None = 60.0) -> 
 
 
 def patch_analyze(monkeypatch: pytest.MonkeyPatch, behave: Callable[[bytes], None]) -> None:
-    real: Analyze = mailcheck.analyze.analyze
+    real: Analyze = mailcheck.pipeline.analyze
 
     def patched(raw: bytes, ctx: Any, source: str = "-") -> Any:
         behave(raw)
         return real(raw, ctx, source)
 
-    monkeypatch.setattr(mailcheck.analyze, "analyze", patched)
+    monkeypatch.setattr(mailcheck.pipeline, "analyze", patched)
 
 
 def test_outcomes_come_back_in_input_order_from_two_workers(tmp_path: Path,
