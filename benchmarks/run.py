@@ -355,8 +355,8 @@ def profile(mbox: Path, tmp: Path) -> str:
                          if path_part in file and func == function))
 
     stages = [
-        ("split the mbox (sources.split_mbox)", cumulative("mailcheck/sources.py", "split_mbox")),
-        ("parse headers (message.parse)", cumulative("mailcheck/message.py", "parse")),
+        ("split the mbox (sources.split_mbox)", cumulative("mailcheck/commands/scan/sources.py", "split_mbox")),
+        ("parse headers (message.parse)", cumulative("mailcheck/parse/message.py", "parse")),
         ("Received chain + trust boundary (trust.build_chain)", cumulative("mailcheck/trust.py", "build_chain")),
         ("continuum", cumulative("mailcheck/continuum.py", "continuum")),
         ("JSON record (report_dict + dumps)", cumulative("mailcheck/reporters/json.py", "report_dict")

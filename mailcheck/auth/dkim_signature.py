@@ -13,6 +13,31 @@ from mailcheck.auth.dkim_result import DkimOutcome
 
 ALGORITHMS = ("rsa-sha256", "ed25519-sha256", "rsa-sha1")  # a= values dkimpy can compute
 REQUIRED_TAGS = ("v", "a", "b", "bh", "d", "h", "s")  # RFC 6376 §3.5
+_QP_OCTET = re.compile(rb"=([0-9A-Fa-f]{2})")
+_FWS = re.compile(rb"\s+")
+_BYTES_REPR = re.compile(r"\bb'((?:[^'\\]|\\.)*)'")  # Python's repr of bytes, as in b'example.com'
+
+
+def dkim_quoted_printable(value: bytes) -> bytes:
+    """RFC 6376 §2.11 dkim-quoted-printable → the octets it stands for ("=40example.com" → "@example.com").
+
+    Folding white space inside the value is not part of it; an '=' not followed by two hex digits is
+    left as written (the tag is then wrong, and the domain check below says so).
+    """
+    return _QP_OCTET.sub(lambda m: bytes([int(m.group(1), 16)]), _FWS.sub(b"", value))
+
+
+def tag_text(tags: dict[bytes, bytes]) -> dict[str, str]:
+    """The tags as text for evidence and comparisons, with i= decoded (§3.5: i= is dkim-quoted-printable)."""
+    text = {k.decode("ascii", "replace"): v.decode("utf-8", "replace") for k, v in tags.items()}
+    if b"i" in tags:
+        text["i"] = dkim_quoted_printable(tags[b"i"]).decode("utf-8", "replace")
+    return text
+
+
+def plain(message: str) -> str:
+    """dkimpy's messages quote bytes as Python writes them (b'x'): evidence shows the text itself."""
+    return _BYTES_REPR.sub(lambda m: m.group(1), message)
 
 
 def body_hash(body: bytes, algorithm: str, c_value: bytes, length: int | None) -> bytes:
@@ -51,10 +76,12 @@ def tag_problem(tags: dict[bytes, bytes], text: dict[str, str]) -> tuple[DkimOut
     # dkimpy checks the rest of the syntax (b=/bh= base64, i= under d=, l=); its time checks use the real
     # clock, so t= and x= (checked above against the analysis clock) and q= (lists allowed) stay out.
     rest = {k: v for k, v in tags.items() if k not in (b"t", b"x", b"q")}
+    if b"i" in rest:
+        rest[b"i"] = dkim_quoted_printable(rest[b"i"])  # dkimpy compares i= with d= as written
     try:
         dkim.validate_signature_fields(rest)
     except dkim.DKIMException as exc:
-        return DkimOutcome.SYNTAX, str(exc)
+        return DkimOutcome.SYNTAX, plain(str(exc))
     try:
         base64.b64decode(re.sub(rb"\s+", b"", tags[b"bh"]), validate=True)
     except ValueError:

@@ -27,7 +27,7 @@ from mailcheck.auth.dkim_mbox import (
     unquoted_sentence,
 )
 from mailcheck.auth.dkim_result import KEY_OUTCOMES, DkimOutcome, DkimResult, outcome_for_exception
-from mailcheck.auth.dkim_signature import body_hash, tag_problem
+from mailcheck.auth.dkim_signature import body_hash, tag_problem, tag_text
 from mailcheck.lookup.contract import DnsClient
 from mailcheck.parse.message import Message
 
@@ -84,7 +84,7 @@ class _Verifier:
             tags = parse_tag_value(self.header[1])
         except InvalidTagValueList as exc:
             return self.done(DkimOutcome.SYNTAX, f"the tag list cannot be parsed ({exc.__class__.__name__})")
-        text = {k.decode("ascii", "replace"): v.decode("utf-8", "replace") for k, v in tags.items()}
+        text = tag_text(tags)
         self._remember(text)
         problem = tag_problem(tags, text)
         if problem is not None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from mailcheck.lookup.domains import domain_of, known_registrable_domain, registrable_domain
 from mailcheck.model import Basis, Finding, Label
+from mailcheck.parse.skeleton import reads_as, skeleton
 
 if TYPE_CHECKING:
     from mailcheck.context import Context, Facts
@@ -44,13 +45,18 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     for display, address in pairs:
         if not display:
             continue
+        # compared as a reader sees them: "𝐏𝐚𝐲𝐏𝐚𝐥.com" (mathematical bold) shows paypal.com
+        seen = reads_as(display, fold_case=False)
         real = domain_of(address)
-        real_org = registrable_domain(real) if real else None
-        others = [d for d in _claimed_domains(display) if registrable_domain(d) != real_org]
+        real_org = registrable_domain(skeleton(real)) if real else None
+        others = [d for d in _claimed_domains(seen or display) if registrable_domain(d) != real_org]
+        lookalike: tuple[str, ...] = ()
+        if seen:
+            lookalike = (f"it is written in lookalike or compatibility characters; it reads as {seen!r}",)
         if others:
             yield Finding(
                 "from-display-name", display, Label.FORGED,
-                (f"the display name shows {others[0]!r} but the message is from {address!r}",
+                (f"the display name shows {others[0]!r} but the message is from {address!r}", *lookalike,
                  "mail programs often show only the display name, so this is an impersonation"),
                 ID,
             )
@@ -58,6 +64,6 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
             yield Finding(
                 "from-display-name", display, Label.UNVERIFIABLE,
                 ("a display name is free text chosen by the sender; no machine can check "
-                 "that it belongs to the address",),
+                 "that it belongs to the address", *lookalike),
                 ID, Basis.UNCHECKABLE,
             )

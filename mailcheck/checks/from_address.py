@@ -5,7 +5,7 @@ fails under a reject or quarantine policy, unverifiable otherwise. Several From 
 different authors are forged: RFC 5322 §3.6 allows one, and mail programs may show one author while
 a filter checks the other. A missing From is reported.
 
-Your recognised receiving provider's record (checks/provider_block.py) counts too: a DMARC fail it
+Your recognised receiving provider's record (mailcheck/providers/block.py) counts too: a DMARC fail it
 recorded at receipt under a quarantine or reject policy makes From forged offline, with its header as
 evidence. Online the live DMARC result decides the label and the provider's receipt-time sentence is
 added beside it.
@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mailcheck.checks.provider_block import provider_block
 from mailcheck.model import Basis, Finding, Label
+from mailcheck.providers.block import provider_block
 
 if TYPE_CHECKING:
     from mailcheck.context import Context, Facts
@@ -62,7 +62,7 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
         return
     if result is None:
         why = "not run (offline)" if ctx.offline else "DMARC could not be evaluated"
-        yield Finding("from", value, Label.UNVERIFIABLE, (f"DMARC {why}", *notes), ID,
+        yield Finding("from", value, Label.UNVERIFIABLE, (f"DMARC {why}", *receipt, *notes), ID,
                       Basis.NOT_RUN if ctx.offline else Basis.UNDECIDED)
         return
     from mailcheck.auth.dmarc import from_label

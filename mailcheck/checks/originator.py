@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from mailcheck.lookup.domains import domain_of, registrable_domain
 from mailcheck.model import Basis, Finding, Label
+from mailcheck.parse.skeleton import reads_as, skeleton
 
 if TYPE_CHECKING:
     from mailcheck.context import Context, Facts
@@ -23,8 +24,9 @@ PROVIDES: tuple[str, ...] = ()
 
 
 def _org(address: str) -> str | None:
+    """The organisation as a reader sees it: "𝐩𝐚𝐲𝐩𝐚𝐥.com" and "pаypal.com" are paypal.com."""
     domain = domain_of(address)
-    return registrable_domain(domain) if domain else None
+    return registrable_domain(skeleton(domain)) if domain else None
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
@@ -36,6 +38,11 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
             value = f"{display} <{address}>" if display else address
             evidence = [f"nothing authenticates {header}:; it says what the sender wants it to say"]
             org = _org(address)
+            domain = domain_of(address)
+            folded = reads_as(domain) if domain else None
+            if folded is not None:
+                evidence.append(f"its domain {domain} is written in lookalike or compatibility characters; "
+                                f"it reads as {folded}")
             if from_orgs and org and org not in from_orgs:
                 verb = "replies go to" if header == "Reply-To" else "it names"
                 shown = ", ".join(sorted(str(o) for o in from_orgs))

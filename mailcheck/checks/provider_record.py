@@ -1,6 +1,6 @@
 """provider-record: the sender IP your receiving provider recorded at receipt, against the entry client.
 
-Your recognised provider's own verdict headers (checks/provider_block.py) record the address that
+Your recognised provider's own verdict headers (mailcheck/providers/block.py) record the address that
 connected to its inbound edge. Validated when it is the entry client's address (trust.entry_client):
 two records, the edge's Received line and the provider's verdict, agree on who handed over the message.
 A difference is unverifiable, with both addresses: both records are the provider's, so it is not the
@@ -15,8 +15,8 @@ import ipaddress
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mailcheck.checks.provider_block import provider_block
 from mailcheck.model import Basis, Finding, Label
+from mailcheck.providers.block import provider_block
 from mailcheck.trust import entry_client
 
 if TYPE_CHECKING:

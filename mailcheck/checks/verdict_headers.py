@@ -10,7 +10,7 @@ fields right below the entry hop's Received line (where Gmail and others write t
 unverifiable: probably your server's, but a sender sending straight to you can put one there too.
 
 Your recognised receiving provider's fields are your servers' words too: those it wrote at receipt
-(found by checks/provider_block.py: by position relative to ITS inbound edge, per the profile, and for
+(found by mailcheck/providers/block.py: by position relative to ITS inbound edge, per the profile, and for
 Microsoft by the names Exchange's header firewall strips from arriving mail, wherever Microsoft appended
 them) are validated as its receipt-time record, with what they say decoded into plain words. Fields
 naming your provider that it did not write keep the rules above. An ARC-Authentication-Results naming a
@@ -26,9 +26,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mailcheck.auth.authserv_id import authserv_id
-from mailcheck.checks.provider_block import ProviderBlock, provider_block
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.providers import PROFILES
+from mailcheck.providers.block import ProviderBlock, provider_block
 from mailcheck.trust import ours_above
 
 if TYPE_CHECKING:

@@ -26,16 +26,33 @@ NOT_FOUND = ("no envelope sender recorded: no Return-Path above the Received lin
              "no mbox From line, no X-Envelope-From")
 
 _ANGLE = re.compile(r"<([^<>]*)>")
+_COMMENT = re.compile(r"\([^()]*\)")
+_SPACED_AT = re.compile(r"\s*@\s*")
+_SEPARATORS = re.compile(r"[\s,;]+")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def path_address(value: str) -> str:
-    """'<user@example.com>' → 'user@example.com'; '<>' → ''; drops an RFC 5321 source route."""
-    match = _ANGLE.search(value)
-    text = match.group(1) if match else (value.split() or [""])[0]
+    """'<user@example.com>' → 'user@example.com'; '<>' → ''; drops an RFC 5321 source route.
+
+    Headers written by hand or by broken software hold more than one path: comments, white space around
+    the '@' ("marc@ example.org"), several addresses. The lookups need the one address a server saw, so
+    comments go, the '@' closes up and the first address counts.
+    """
+    text = value
+    if "(" in text:
+        text = _COMMENT.sub(" ", text)
+    match = _ANGLE.search(text)
+    if match:
+        text = match.group(1)
     text = text.strip()
     if text.startswith("@") and ":" in text:  # <@relay1,@relay2:user@example.com> (RFC 5321 §4.1.2)
         text = text.split(":", 1)[1]
-    return text
+    # a quoted local part ("a b"@example.com) keeps its spaces and commas: only the rest is tidied
+    quoted = _QUOTED.match(text)
+    local, rest = (quoted.group(), text[quoted.end():]) if quoted else ("", text)
+    rest = _SPACED_AT.sub("@", rest)
+    return local + (_SEPARATORS.split(rest.strip(" ,;") if not local else rest) or [""])[0]
 
 
 def _mbox_sender(line: str) -> str | None:

@@ -10,6 +10,7 @@ from email import message_from_bytes
 from email.message import Message as EmailMessage
 from functools import cached_property, lru_cache
 
+from mailcheck.parse.address_list import join_stray_phrases
 from mailcheck.parse.field_name import FIELD_NAME
 
 # One header field: a line that starts with a field name and a colon, and the lines folded under it (they start
@@ -214,7 +215,8 @@ def _parse_addresses_cached(values: tuple[str, ...]) -> tuple[tuple[str, str], .
 
 
 def _parse_addresses(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    pairs = email.utils.getaddresses(values)
+    # read the way mail clients show them: a stray comma does not split a display name
+    pairs = email.utils.getaddresses([join_stray_phrases(v) for v in values])
     return tuple((decode_words(display), addr) for display, addr in pairs if display or addr)
 
 

@@ -300,3 +300,22 @@ def test_the_check_offline_says_not_run() -> None:
     findings = list(dkim_check.run(facts_for(sign(message(), RSA)), Context()))
     assert [(f.label, f.basis) for f in findings] == [(Label.UNVERIFIABLE, Basis.NOT_RUN)]
     assert any("offline" in e for e in findings[0].evidence)
+
+
+@pytest.mark.parametrize(("identity", "decoded"), [
+    ("=40example.com", "@example.com"),
+    ("user=40sub.example.com", "user@sub.example.com"),
+    ("first=2Elast@example.com", "first.last@example.com"),
+])
+def test_a_quoted_printable_identity_is_decoded(identity: str, decoded: str) -> None:
+    # RFC 6376 §2.11: i= is dkim-quoted-printable, so "=40" is the '@'
+    result = verify(sign(message(), RSA, identity=identity), zone(RSA.record()))
+    assert result.outcome is DkimOutcome.VERIFIED
+    assert result.identity == decoded
+
+
+def test_an_identity_outside_d_is_explained_in_plain_text() -> None:
+    result = verify(sign(message(), RSA, identity="=40evil.example"), zone(RSA.record()))
+    assert result.outcome is DkimOutcome.SYNTAX
+    assert "b'" not in result.reason
+    assert "i=@evil.example" in result.reason and "d=example.com" in result.reason

@@ -122,3 +122,20 @@ def test_results_in_the_entry_hops_trace_block_are_undecided_not_forged() -> Non
         assert "trace fields right below the entry hop" in ours.evidence[0]
     # Below the sender's own relay hop, a field naming your server cannot be your server's: planted.
     assert field(run(build(older + trace + BASE)), "header:Authentication-Results[0]").label is Label.FORGED
+
+
+def test_display_name_in_mathematical_bold_shows_its_skeleton() -> None:
+    headers = "From: =?utf-8?b?" + __import__("base64").b64encode("𝐏𝐚𝐲𝐏𝐚𝐥.com Security".encode()).decode() \
+        + "?= <x@attacker.example.net>\n"
+    name = field(run(build(headers)), "from-display-name")
+    assert name.label is Label.FORGED
+    assert "'paypal.com'" in name.evidence[0]
+    assert any("reads as 'PayPal.com Security'" in e for e in name.evidence)
+
+
+def test_reply_to_in_lookalike_letters_is_compared_as_it_reads() -> None:
+    # a Cyrillic "а" in the Reply-To domain: the same organisation as the From, as a reader sees it
+    report = run(build("From: a@paypal.com\nReply-To: b@p\u0430ypal.com\n".encode().decode()))
+    reply = field(report, "reply-to")
+    assert any("reads as paypal.com" in e for e in reply.evidence)
+    assert not any("different organisation" in e for e in reply.evidence)

@@ -15,6 +15,7 @@ _LOCAL_USER = re.compile(r"(?i)[^\s@()]+@localhost(?:\.localdomain)?")
 _LOCAL_NAME = re.compile(r"(?i)mail pickup service|(?:\S+/)?spool(?:dir|er)|conversion-daemon\.\S+")
 _EMPTY_HELO = re.compile(r"(?i)HELO|EHLO")  # qmail's "(HELO )": the client sent an empty name
 _VERIFIED = re.compile(r"\[[0-9A-Fa-f.:]+\] verified")  # CommuniGate: the name was checked against the rDNS
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?")  # a host name, nothing else
 # qmail writes only the address (with the ident) when the HELO equals the rDNS name
 _BARE_ADDRESS = re.compile(r"(?:[^\s@()]*@)?\[?[0-9A-Fa-f.:]+\]?")
 
@@ -151,6 +152,9 @@ def read_client(clause: Clause | None, exim: bool, qmail: bool = False) -> Clien
     if explicit_helo is None and exim and out.rdns is None and out.name and (bracketed or word_ips):
         # Exim writes a name outside the comment only after it verified the rDNS (Exim 3 without parentheses)
         out.rdns = out.name
+        if not bracketed and len(clause.comments) == 1 and _PLAIN_NAME.fullmatch(clause.comments[0]):
+            # Exim 3's "rdns (helo) [address]": the HELO in parentheses only when it differs
+            explicit_helo = clause.comments[0]
     if explicit_helo is None and named and out.rdns is None and (
         any(_VERIFIED.fullmatch(c) for c in clause.comments)
         or (qmail and first_ip is None and any(_BARE_ADDRESS.fullmatch(c) for c in clause.comments))

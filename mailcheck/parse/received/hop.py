@@ -18,11 +18,13 @@ _AUTH_COMMENT = re.compile(
 _AUTH_PROTOCOL = re.compile(r"(?i)^(?:UTF8)?(?:E?SMTP|LMTP)S?A$|^ASMTP$")
 # A webmail hands on what a logged-in user wrote: "with HTTP", HTTPS (Horde), HTTPU (CommuniGate Pronto!)
 _WEBMAIL_PROTOCOL = re.compile(r"(?i)^HTTP[SU]?$")
-# GMX and web.de authenticate their submitters but write no sign of it but the shape of the line
-_GMX = re.compile(r"^from \S* \((?:HELO|EHLO) \S*\) \[[0-9A-Fa-f.:]+\] by mail\.gmx\.(?:net|com) \([^)]+\) with E?SMTP\b")
+# GMX authenticates its submitters but shows it only by the shape of the line
+_GMX = re.compile(
+    r"^from \S* \((?:HELO|EHLO) \S*\) \[[0-9A-Fa-f.:]+\] by mail\.gmx\.(?:net|com) \([^)]+\) with E?SMTP\b"
+)
 _VIA_HTTP = re.compile(r"(?i)^via HTTPS?$")  # United Internet (web.de, GMX) webmail: "(via HTTP)"
 # qmail's own line: "with SMTP" / "with QMQP" (perhaps after a cipher), never followed by an id
-_QMAIL_PROTOCOL = re.compile(r"(?i)^(?:.* )?(?:E?SMTP|QMQP)$")
+_QMAIL_PROTOCOL = re.compile(r"^(?:.* )?(?:SMTP|QMQP)$")
 # Obtuse smtpd: "from name(1.2.3.4), claiming to be "helo" via SMTP by host, id smtpd…"
 _OBTUSE = re.compile(r'^from (\S+?)\(([0-9A-Fa-f.:]+)\)(?:, claiming to be "([^"]*)")? via \S+ by \S+,')
 _LOCAL_PROTOCOL = re.compile(
@@ -55,11 +57,16 @@ def _obtuse(text: str, frm: Client) -> None:
     frm.helo = m.group(3) or None
 
 
-def _auth(protocol: str | None, blob: str, low_blob: str, text: str, comments: list[str]) -> str | None:
-    """How the client authenticated: the protocol name or the comment that says so."""
+def _auth(protocol: str | None, blob: str, low_blob: str, text: str, comments: list[str],
+          browser: bool) -> str | None:
+    """How the client authenticated: the protocol name or the comment that says so.
+
+    browser: the from clause names its client by address only, as webmails record a browser. Microsoft
+    365 writes "with HTTPS" between its own servers (named) when it hands mail to the mailbox: no login.
+    """
     if protocol and protocol[-1] in "aApP" and _AUTH_PROTOCOL.match(protocol):
         return protocol  # RFC 3848: the A suffix records SMTP AUTH; Exim and Earthlink write ASMTP
-    if protocol and _WEBMAIL_PROTOCOL.match(protocol):
+    if protocol and _WEBMAIL_PROTOCOL.match(protocol) and (protocol.upper() != "HTTPS" or browser):
         return f"webmail ({protocol})"
     if any(_VIA_HTTP.match(c) for c in comments):
         return "webmail (via HTTP)"
@@ -132,7 +139,9 @@ def parse_received(value: str) -> Hop:
     comments = [c for cl in (parsed.leading, *clauses.values(), *parsed.extra) for c in cl.comments]
     with_clause = clauses.get("with")
     protocol = " ".join(with_clause.words).strip(",;") if with_clause and with_clause.words else None
-    qmail = "id" not in clauses and protocol is not None and _QMAIL_PROTOCOL.match(protocol) is not None
+    # qmail writes its keywords in lower case: upper-case "FROM … BY … WITH" lines are other MTAs'
+    qmail = ("id" not in clauses and protocol is not None and _QMAIL_PROTOCOL.match(protocol) is not None
+             and " with " in clause_text and "via" not in clauses)
     frm = read_client(clauses.get("from"), _is_exim(clause_text, _first_word(clauses.get("id"))), qmail)
     if "claiming" in clause_text or " via " in clause_text:
         _obtuse(clause_text, frm)
@@ -189,7 +198,7 @@ def parse_received(value: str) -> Hop:
         envelope_from=envelope_from,
         for_=for_,
         protocol=protocol,
-        auth=_auth(protocol_word, blob, low_blob, text, comments),
+        auth=_auth(protocol_word, blob, low_blob, text, comments, frm.ip is not None and frm.name is None),
         timestamp=timestamp,
         timestamp_text=date_text,
         relay=_relay(parsed.leading, clauses, parsed.extra, frm, protocol_word, low_blob),

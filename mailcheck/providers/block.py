@@ -109,7 +109,9 @@ def _find(facts: Facts, profile: Profile, edge: int) -> dict[int, str]:
             if not _names_provider(profile, h.name, h.value):
                 continue
             above = pos < top and profile.ar_position in ("above", "either")
-            below = top < pos < below_run and profile.ar_position in ("below", "either")
+            # An ARC-Authentication-Results in the run below the edge is a lower ARC set's: an earlier pass.
+            below = (top < pos < below_run and profile.ar_position in ("below", "either")
+                     and h.name.lower() != "arc-authentication-results")
             own_host = (profile.ar_position == "either" and bool(edge_by)
                         and (authserv_id(h.value) or "") == edge_by)
             if above:
