@@ -17,6 +17,7 @@ anything.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import NamedTuple
 
 from mailcheck.model import Hop
@@ -97,13 +98,13 @@ class ProviderWalk:
         return default._replace(reason=default.reason + f"; no inbound edge of {current.title} was found above it")
 
     def _recognise(self, i: int, hop: Hop) -> Profile | None:
-        for profile in self._mailboxes + self._gateways:
-            pattern = profile.recognises(hop.by)
-            if pattern is not None:
-                self.found.append(Recognised(profile, i, hop.by or "", pattern))
-                self._current = profile
-                return profile
-        return None
+        found = _recognising(self.spec, hop.by) if hop.by else None
+        if found is None:
+            return None
+        profile, pattern = found
+        self.found.append(Recognised(profile, i, hop.by or "", pattern))
+        self._current = profile
+        return profile
 
     def _edge(self, i: int, hop: Hop, profile: Profile, below: Hop | None) -> Decision:
         pattern = self._mark_edge(i, hop, profile)
@@ -125,9 +126,7 @@ class ProviderWalk:
         if not decision.entry:
             return decision
         name = _client_name(hop)
-        for gateway in (p for p in PROFILES if p.kind == "gateway" and p.writes(name) is not None):
-            pattern = gateway.writes(name)
-            assert pattern is not None
+        for gateway, pattern in _gateways_writing(name):
             what = "rDNS" if hop.rdns else "HELO"
             if gateway not in self._gateways:
                 return decision._replace(reason=decision.reason + (
@@ -163,6 +162,30 @@ class ProviderWalk:
 
     def edges(self) -> tuple[tuple[str, int | None], ...]:
         return tuple((r.profile.name, r.edge) for r in self.found)
+
+
+# The same few hundred server names recur in every message of an archive; matching one against every
+# profile's patterns is the costly part of the walk, so the answer per name is kept.
+@lru_cache(maxsize=4096)
+def _recognising(spec: str, by: str) -> tuple[Profile, Name] | None:
+    """The first profile --provider SPEC recognises from this `by` name, with the pattern that matched."""
+    mailboxes, gateways = select(spec)
+    for profile in mailboxes + gateways:
+        pattern = profile.recognises(by)
+        if pattern is not None:
+            return profile, pattern
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _gateways_writing(name: str | None) -> tuple[tuple[Profile, Name], ...]:
+    """Every gateway whose hop names include this client name, with the matching pattern."""
+    found = []
+    for gateway in PROFILES:
+        pattern = gateway.writes(name) if gateway.kind == "gateway" else None
+        if pattern is not None:
+            found.append((gateway, pattern))
+    return tuple(found)
 
 
 def _client_text(hop: Hop) -> str:
