@@ -107,6 +107,33 @@ class LocalDns:
         """Nothing was opened."""
 
 
+class WrappedDns:
+    """The rest of the DnsClient interface for clients that answer through another one (the scan's shared
+    cache, the resolver-honesty check): its budget, run counts, offline state and file to close are the
+    inner client's. Subclasses write query()."""
+
+    def __init__(self, inner: DnsClient) -> None:
+        self.inner = inner
+
+    @property
+    def budget(self) -> float | None:
+        return self.inner.budget
+
+    @property
+    def stats(self) -> RunDns:
+        return self.inner.stats
+
+    @property
+    def offline(self) -> bool:
+        return self.inner.offline
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def query(self, name: str, rdtype: str) -> DnsAnswer:
+        return self.inner.query(name, rdtype)
+
+
 class StaticDns(LocalDns):
     """An in-memory zone for unit tests: {(name, TYPE): [records]}; unknown names are NXDOMAIN,
     known names without the asked type NODATA (RFC 8020 semantics, needed for SPF/DMARC)."""

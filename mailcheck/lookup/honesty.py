@@ -48,8 +48,8 @@ from mailcheck.lookup.contract import (
     DnsClient,
     DnsStatus,
     OfflineDns,
-    RunDns,
     StaticDns,
+    WrappedDns,
     normalise_name,
 )
 
@@ -245,28 +245,13 @@ class ResolverCheck:
             return self._result
 
 
-class CheckedDns:
+class CheckedDns(WrappedDns):
     """A DnsClient in front of the run's client: real answers reach the checks only from an honest resolver."""
 
     def __init__(self, inner: DnsClient, check: ResolverCheck) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._check = check
 
-    # The rest of the DnsClient interface is the wrapped client's.
-    @property
-    def budget(self) -> float | None:
-        return self.inner.budget
-
-    @property
-    def stats(self) -> RunDns:
-        return self.inner.stats
-
-    @property
-    def offline(self) -> bool:
-        return self.inner.offline
-
-    def close(self) -> None:
-        self.inner.close()
 
     def query(self, name: str, rdtype: str) -> DnsAnswer:
         answer = self.inner.query(name, rdtype)

@@ -18,7 +18,14 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 
-from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus, RunDns, current_message, normalise_name
+from mailcheck.lookup.contract import (
+    DnsAnswer,
+    DnsClient,
+    DnsStatus,
+    WrappedDns,
+    current_message,
+    normalise_name,
+)
 
 Key = tuple[str, str]
 _NOT_SHARED = frozenset({DnsStatus.BUDGET, DnsStatus.OFFLINE})
@@ -34,12 +41,12 @@ class ShareCounts:
     forwarded: int = 0  # handed to the worker's client (its cache, a replay file or a server)
 
 
-class ScanDns:
+class ScanDns(WrappedDns):
     """A DnsClient in front of `inner`, sharing answers through `shared` (None: this process only)."""
 
     def __init__(self, inner: DnsClient, shared: MutableMapping[Key, DnsAnswer] | None,
                  record: bool = False) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.counts = ShareCounts()
         self._shared = shared
         self._local: dict[Key, DnsAnswer] = {}
@@ -47,21 +54,6 @@ class ScanDns:
         self._used: list[DnsAnswer] = []  # for --dns-record, not yet sent to the parent
         self._reported: set[Key] = set()
 
-    # The rest of the interface is the inner client's: its budget, its run counts, its file to close.
-    @property
-    def budget(self) -> float | None:
-        return self.inner.budget
-
-    @property
-    def stats(self) -> RunDns:
-        return self.inner.stats
-
-    @property
-    def offline(self) -> bool:
-        return self.inner.offline
-
-    def close(self) -> None:
-        self.inner.close()
 
     def query(self, name: str, rdtype: str) -> DnsAnswer:
         key = (normalise_name(name), rdtype.upper())
