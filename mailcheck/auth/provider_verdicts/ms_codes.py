@@ -1,6 +1,6 @@
 """Microsoft's verdict codes in plain words: compauth reasons, DMARC actions, SCL, BCL and the FFAS keys.
 
-Every table cites its source key in /work/shared/reference/providers.md (§1.5–§1.7): MS-HDR (anti-spam
+Every table cites its source key in ../shared/reference/providers.md (§1.5–§1.7): MS-HDR (anti-spam
 message headers), MS-SCL, MS-BCL, MHA (Message Header Analyzer), "observed" = seen in real mail only.
 Meanings the sources do not give are said to be unconfirmed, never guessed silently.
 """
