@@ -139,7 +139,7 @@ def _for_pyspf(qtype: str, record: str) -> Any:
 
 def _lookup(name: str, qtype: str, strict: object = True, timeout: object = None) -> list[tuple[Any, Any]]:
     """pyspf's DNSLookup, answered by the bound DnsClient. NXDOMAIN and no-data are empty answers
-    (pyspf counts them as void lookups, RFC 7208 §4.6.4); failures become TempError → temperror."""
+    (pyspf counts them as void lookups, RFC 7208 §4.6.4); every failure becomes TempError → temperror."""
     import spf
 
     binding = _BOUND.get()
@@ -151,11 +151,31 @@ def _lookup(name: str, qtype: str, strict: object = True, timeout: object = None
         return [((name, qtype), _for_pyspf(qtype, r)) for r in answer.records]
     if answer.answered:
         return []
-    if answer.status is DnsStatus.CNAME_LOOP:
-        # pyspf's own resolver path treats a CNAME loop as no data (it follows CNAMEs itself and
-        # stops at a loop); keep that, so the loop is skipped as RFC 7208 §5.5 asks, not a temperror.
-        return []
+    # Every other status (CNAME loop or over-long chain, SERVFAIL, timeout, budget, …) is a failure to
+    # get an answer. Returned as [] it would count as a void lookup, three of which make a permerror
+    # that DMARC treats as settled; a resolver failure must only ever be a temperror.
     raise spf.TempError(f"DNS {answer.describe()}")
+
+
+def _query_class(spf: Any) -> Any:
+    """pyspf's query, with RFC 7208 §5.5 applied to the PTR names it validates: a name whose A/AAAA
+    lookup fails (now a TempError, see _lookup) is skipped and the search goes on with the others,
+    where pyspf would let the failure end the whole evaluation."""
+
+    class Query(spf.query):  # type: ignore[misc]
+        def validated_ptrs(self) -> list[str]:
+            names = self.dns_ptr(self.i)[:spf.MAX_PTR]
+            valid = []
+            for name in names:
+                try:
+                    addresses = self.dns_a(name, self.A)
+                except spf.TempError:
+                    continue
+                if self.cidrmatch(addresses, self.cidrmax):
+                    valid.append(name)
+            return valid
+
+    return Query
 
 
 def _pyspf() -> Any:
@@ -165,6 +185,15 @@ def _pyspf() -> Any:
     if spf.DNSLookup is not _lookup:
         spf.DNSLookup = _lookup
     return spf
+
+
+_QUERY: list[Any] = []  # the query class, built once on first use (pyspf is imported lazily)
+
+
+def _new_query(spf: Any, **kwargs: Any) -> Any:
+    if not _QUERY:
+        _QUERY.append(_query_class(spf))
+    return _QUERY[0](**kwargs)
 
 
 @contextmanager
@@ -183,7 +212,7 @@ def evaluate(client: DnsClient, ip: str, sender: str, helo: str) -> SpfOutcome:
     spf = _pyspf()
     with _bound(client) as binding:
         try:
-            query = spf.query(i=ip, s=sender, h=helo, strict=True, querytime=0)
+            query = _new_query(spf, i=ip, s=sender, h=helo, strict=True, querytime=0)
         except spf.PermError as exc:  # e.g. the IP is not an IP address
             return _outcome("mailfrom" if sender else "helo", sender or f"postmaster@{helo}",
                             ip, "permerror", f"SPF Permanent Error: {exc}", binding)

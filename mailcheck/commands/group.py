@@ -15,8 +15,21 @@ import click
 from mailcheck.commands.common import EXIT_CLEAN, EXIT_FORGED, analysis_options, read_input, settings_from
 
 
+def _tolerant_streams() -> None:
+    """Text that stdout/stderr cannot encode (our own "—" on an ASCII locale) becomes \\u escapes,
+    not a traceback. The filter writes bytes to the file descriptor and is not affected."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 class _DefaultToCheck(click.Group):
     """`mailcheck FILE` means `mailcheck check FILE`: the common case needs no sub-command."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _tolerant_streams()
+        return super().main(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):

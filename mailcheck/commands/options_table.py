@@ -34,6 +34,11 @@ class OptionSpec(NamedTuple):
     choices: tuple[str, ...] = ()
     default: int | None = None  # a default click shows in --help (only --smtp-port has one)
     in_config: bool = False  # the config file may set it, under the key `config_key`
+    # The values a number (float, int; a timestamp as Unix seconds) may take, from the command line and
+    # the config file alike; settings.checked_number refuses the rest, and every non-finite value, once.
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False  # the minimum itself is refused (a zero timeout or budget means nothing)
 
     @property
     def config_key(self) -> str:
@@ -42,6 +47,8 @@ class OptionSpec(NamedTuple):
 
 
 PROBES = ("responsive", "callout")
+# 9999-12-31T23:59:59Z in Unix seconds: the last moment a datetime can hold, so --now stays in its range.
+LAST_MOMENT = 253_402_300_799
 
 ANALYSIS_OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("--trusted", "trusted", "str", "Also trust hops from/by this network or host (repeatable).",
@@ -58,14 +65,17 @@ ANALYSIS_OPTIONS: tuple[OptionSpec, ...] = (
                "offline", in_config=True),
     OptionSpec("--resolver", "resolvers", "str", "DNS resolver to use (repeatable; default: the system's).",
                "resolvers", repeatable=True, metavar="IP[:PORT]", in_config=True),
-    OptionSpec("--timeout", "timeout", "float", "Seconds per DNS lookup (default 3).", "timeout", in_config=True),
-    OptionSpec("--budget", "budget", "float", "Seconds of DNS per message (default 10).", "budget", in_config=True),
+    OptionSpec("--timeout", "timeout", "float", "Seconds per DNS lookup (default 3).", "timeout", in_config=True,
+               minimum=0, maximum=60, exclusive_minimum=True),
+    OptionSpec("--budget", "budget", "float", "Seconds of DNS per message (default 10).", "budget", in_config=True,
+               minimum=0, maximum=3600, exclusive_minimum=True),
     OptionSpec("--dns-record", "dns_record", "path", "Write every DNS answer used to this file.", "dns_record"),
     OptionSpec("--dns-replay", "dns_replay", "existing-path",
                "Answer DNS only from a file written by --dns-record.", "dns_replay"),
     OptionSpec("--now", "now_text", "timestamp", "Clock for expiry checks: Unix seconds or ISO 8601.", "now",
-               metavar="TIMESTAMP"),
-    OptionSpec("--skew", "skew", "int", "Clock-skew allowance, seconds (600).", "skew", in_config=True),
+               metavar="TIMESTAMP", minimum=0, maximum=LAST_MOMENT),
+    OptionSpec("--skew", "skew", "int", "Clock-skew allowance, seconds (600).", "skew", in_config=True,
+               minimum=0, maximum=86400),
     OptionSpec("--resolve-urls", "resolve_urls", "flag",
                "Look up link hosts (off by default: a lookup can tip off the sender).", "resolve_urls"),
     OptionSpec("--probe", "probes", "choice",
@@ -79,9 +89,9 @@ ANALYSIS_OPTIONS: tuple[OptionSpec, ...] = (
                "Our EHLO name in probes (default: this host's FQDN; many servers refuse 'localhost').", "helo",
                metavar="NAME", in_config=True),
     OptionSpec("--smtp-port", "smtp_port", "int", "Port for probes (tests and unusual setups).", "smtp_port",
-               default=25),
+               default=25, minimum=1, maximum=65535),
     OptionSpec("--probe-limit", "probe_limit", "int", "At most this many SMTP probes per run (default 20).",
-               "probe_limit"),
+               "probe_limit", minimum=0),
     OptionSpec("--probe-private", "probe_private", "flag",
                "Let probes connect to loopback/private addresses (a message chooses the MX, so by default "
                "they are never contacted).", "probe_private"),

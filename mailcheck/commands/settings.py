@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mailcheck.commands.options_table import ANALYSIS_OPTIONS, CONFIG_KEYS
+from mailcheck.commands.options_table import ANALYSIS_OPTIONS, BY_FLAG, CONFIG_KEYS, OptionSpec
 from mailcheck.context import Context, MtaEvidence
 from mailcheck.lookup.contract import DnsClient
 from mailcheck.probe.cache import ProbeCache
@@ -46,17 +47,53 @@ class Settings:
     debug: bool = False
 
 
+def _bound(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def checked_number(spec: OptionSpec, value: float, where: str, text: str | None = None) -> float:
+    """The one check of a number against its options_table row, for the command line and the config
+    file alike: finite and within the row's range, else SettingsError naming `where` (the option or
+    the config key; `text` is the value as written, when it was text). A nan slips through every
+    comparison and an inf overflows the clocks later, so both are refused here, not deep in the run."""
+    low, high = spec.minimum, spec.maximum
+    finite = not isinstance(value, float) or math.isfinite(value)
+    below = low is not None and (value <= low if spec.exclusive_minimum else value < low)
+    if finite and not below and (high is None or value <= high):
+        return value
+    if spec.kind == "timestamp":
+        wanted = "a moment between 1970-01-01 and 9999-12-31 UTC"
+    else:
+        limits = [] if low is None else [f"{'greater than' if spec.exclusive_minimum else 'at least'} {_bound(low)}"]
+        limits += [] if high is None else [f"at most {_bound(high)}"]
+        number = "a whole number" if spec.kind == "int" else "a finite number"
+        wanted = " ".join([number, " and ".join(limits)]) if limits else number
+    shown = text if text is not None else f"{value:g}" if isinstance(value, float) else str(value)
+    shown = shown if len(shown) <= 40 else shown[:40] + "..."  # the error stays one short line
+    raise SettingsError(f"{where} must be {wanted} (got {shown})")
+
+
 def parse_now(text: str) -> datetime:
-    """--now: Unix seconds or ISO 8601 (a naive time is taken as UTC)."""
+    """--now: Unix seconds or ISO 8601 (a naive time is taken as UTC), within the row's range (so the
+    clock never overflows a datetime, and nan or inf never reaches one)."""
+    spec = BY_FLAG["--now"]
     try:
-        return datetime.fromtimestamp(float(text), tz=UTC)
+        seconds = float(text)
     except ValueError:
-        pass
+        seconds = None
+    if seconds is not None:
+        return datetime.fromtimestamp(checked_number(spec, seconds, "--now", text), tz=UTC)
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
         raise SettingsError(f"--now: {text!r} is neither Unix seconds nor ISO 8601") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        seconds = moment.timestamp()
+    except (OverflowError, ValueError):  # an offset that pushes year 1 or 9999 out of range
+        seconds = math.inf
+    checked_number(spec, seconds, "--now", text)
+    return moment
 
 
 def load_config(path: Path | None) -> dict[str, Any]:
@@ -92,8 +129,12 @@ def apply_config(settings: Settings, config: dict[str, Any]) -> None:
             getattr(settings, spec.setting)[:0] = value
             continue
         kind = _CONFIG_TYPES[spec.kind]
-        if not isinstance(value, kind) and not (kind is float and isinstance(value, int)):
+        # TOML's true is a Python int too; a number option does not take it
+        wrong = isinstance(value, bool) and kind is not bool
+        if wrong or (not isinstance(value, kind) and not (kind is float and isinstance(value, int))):
             raise SettingsError(f"config: {key} must be {kind.__name__}")
+        if kind is not bool and isinstance(value, int | float):
+            checked_number(spec, value, f"config: {key}")  # before float(): a huge TOML int overflows it
         setattr(settings, spec.setting, kind(value))
 
 
@@ -125,6 +166,8 @@ def settings_from_params(params: dict[str, Any]) -> Settings:
             if value:
                 setattr(settings, spec.setting, parse_now(value))
         elif value is not None:
+            if spec.kind in ("float", "int"):
+                checked_number(spec, value, spec.flag)
             setattr(settings, spec.setting, value)
     from mailcheck.providers import select
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from dataclasses import dataclass
 
 from mailcheck.lookup.contract import DnsAnswer, DnsClient
 from mailcheck.lookup.mx import MailRoute, RouteKind, host_addresses, mail_route
+from mailcheck.probe.addresses import refusal
 from mailcheck.probe.smtp import Outcome, Session, converse
 from mailcheck.reporters.sanitize import safe_text
 
@@ -50,19 +50,12 @@ def random_local_part() -> str:
     return "no-such-user-" + secrets.token_hex(6)
 
 
-def _public(address: str) -> bool:
-    try:
-        return ipaddress.ip_address(address).is_global
-    except ValueError:
-        return False
-
-
 def probe_domain(dns: DnsClient, domain: str, settings: ProbeSettings, sender: str | None) -> DomainProbe:
     """Find the domain's mail hosts and talk to the first address that greets us.
 
     `sender` is the address to call out (already checked with smtp_probe.safe_path), or None.
-    Addresses that are not globally routable are skipped unless allowed: the domain is chosen by
-    whoever wrote the message, and must not make us connect into our own network.
+    Addresses that are not public (probe/addresses.py) are skipped unless allowed: the domain is chosen
+    by whoever wrote the message, and must not make us connect into our own network.
     """
     route = mail_route(dns, domain)
     answers: list[DnsAnswer] = []
@@ -76,8 +69,9 @@ def probe_domain(dns: DnsClient, domain: str, settings: ProbeSettings, sender: s
         shown = safe_text(host, 120)  # an MX name is whatever the domain's owner wrote
         answers.extend(host_answers)
         for address in addresses:
-            if not settings.allow_private and not _public(address):
-                skipped.append(f"{shown} ({address}): not a public address, not probed")
+            why = None if settings.allow_private else refusal(address)
+            if why is not None:
+                skipped.append(f"{shown} ({address}): not a public address, not probed ({why})")
                 continue
             if len(sessions) >= MAX_ATTEMPTS:
                 skipped.append(f"{shown} ({address}): over {MAX_ATTEMPTS} connection attempts, not tried")

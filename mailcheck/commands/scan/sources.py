@@ -31,8 +31,12 @@ ARC checks therefore undo one level of quoting before comparing, and never call 
 ambiguous forged. CRLF mboxes split the same way; a truncated last message is yielded as far as it
 goes.
 
-Files that cannot be read (a broken symbolic link, an I/O error, a folder that cannot be listed)
-are yielded as items with an error, never raised.
+Files that cannot be read (a broken symbolic link, a symbolic link loop, an I/O error, a folder
+that cannot be listed) are yielded as items with an error, never raised. Under a folder only regular
+files are read (checked after following symbolic links, before opening, so a FIFO is never opened
+and a link to a device is never read); a FIFO, socket or device met there is listed with the reason.
+A PATH named on the command line may be a pipe (``<(…)``), since the user chose it. A file read as one
+message (not an mbox, which is streamed) larger than MESSAGE_CAP is listed as too large, not read.
 """
 
 from __future__ import annotations
@@ -45,11 +49,14 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any, BinaryIO, NamedTuple
 
+from mailcheck.commands.scan.files import open_for_scan, read_error, too_large
 from mailcheck.parse.field_name import FIELD_START
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
-_READ_BUFFER = 1 << 20
+# One message read whole is held in memory (and by a worker), so its size is capped; an mbox is split
+# while it is read, so it needs none.
+MESSAGE_CAP = 256 << 20
 
 _HEADER_FIELD = FIELD_START  # a line that starts a header field (RFC 5322 §3.6.8)
 # The separator as mbox writers produce it: "From sender date", the date in asctime form
@@ -147,10 +154,6 @@ def split_mbox(lines: Iterable[bytes]) -> Iterator[Piece]:
         yield emit(True)  # writers put a blank line after the last message too
 
 
-def _read_error(exc: OSError) -> str:
-    return f"cannot read: {exc.strerror or exc}"
-
-
 class _Numbering:
     """Gives every record under one PATH its ordinal."""
 
@@ -180,7 +183,7 @@ def _mbox_items(source: str, path: str, first: bytes, rest: Iterable[bytes], num
             yield _mbox_item(source, path, f"{name}#{count - 1}", pending, numbering)
         # The offset is where reading stopped being possible (the end of the last whole message).
         yield Item(source, numbering.take(), path, consumed, f"{name}#{count}",
-                   error=f"{_read_error(exc)} (after {count} messages)")
+                   error=f"{read_error(exc)} (after {count} messages)")
         return
     if pending is None:
         return
@@ -195,16 +198,17 @@ def _mbox_item(source: str, path: str, name: str, piece: Piece, numbering: _Numb
     return Item(source, numbering.take(), path, piece.offset, name, data=piece.data, size=piece.size)
 
 
-def _file_items(source: str, path: str, numbering: _Numbering, maildir: bool = False) -> Iterator[Item]:
+def _file_items(source: str, path: str, numbering: _Numbering, maildir: bool = False,
+                regular_only: bool = True) -> Iterator[Item]:
     """One file: an mbox, one message, or skipped. In a Maildir every file is one message."""
-    try:
-        handle: BinaryIO = open(path, "rb", buffering=_READ_BUFFER)  # noqa: SIM115 - a generator holds it
-    except OSError as exc:
-        yield Item(source, numbering.take(), path, 0, path, error=_read_error(exc))
+    handle = open_for_scan(path, regular_only)
+    if isinstance(handle, str):
+        yield Item(source, numbering.take(), path, 0, path, error=handle)
         return
     with handle:
         try:
-            first = handle.readline()
+            # Bounded, so that a PATH that is a device without line ends (/dev/zero) stops.
+            first = handle.readline(MESSAGE_CAP + 1)
             if not first:
                 yield Item(source, -1, path, 0, path, error="empty file", skipped=True)
                 return
@@ -216,10 +220,18 @@ def _file_items(source: str, path: str, numbering: _Numbering, maildir: bool = F
                 yield Item(source, -1, path, 0, path, skipped=True, size=size,
                            error="not a message: the first line is neither a header field nor an mbox From line")
                 return
-            data = first + handle.read()
+            size = os.fstat(handle.fileno()).st_size
+            if size > MESSAGE_CAP:  # known from a regular file's size, so it is not read at all
+                yield Item(source, numbering.take(), path, 0, path, error=too_large(size, MESSAGE_CAP), size=size)
+                return
+            # A pipe's size is not known: read one byte past the cap to tell whether it is over.
+            data = first + handle.read(max(MESSAGE_CAP + 1 - len(first), 0))
         except OSError as exc:
-            yield Item(source, numbering.take(), path, 0, path, error=_read_error(exc))
+            yield Item(source, numbering.take(), path, 0, path, error=read_error(exc))
             return
+    if len(data) > MESSAGE_CAP:
+        yield Item(source, numbering.take(), path, 0, path, error=too_large(len(data), MESSAGE_CAP), size=len(data))
+        return
     yield Item(source, numbering.take(), path, 0, path, data=data, size=len(data))
 
 
@@ -234,7 +246,7 @@ def _stdin_items(stream: BinaryIO, numbering: _Numbering) -> Iterator[Item]:
             return
         data = first + stream.read()
     except OSError as exc:
-        yield Item(STDIN_NAME, numbering.take(), STDIN_NAME, 0, STDIN_NAME, error=_read_error(exc))
+        yield Item(STDIN_NAME, numbering.take(), STDIN_NAME, 0, STDIN_NAME, error=read_error(exc))
         return
     if not looks_like_header(first):
         yield Item(STDIN_NAME, -1, STDIN_NAME, 0, STDIN_NAME, skipped=True, size=len(data),
@@ -278,12 +290,17 @@ def walk_files(path: str) -> Iterator[tuple[str, str]]:
     for entry in entries:
         if maildir and entry.name in ("cur", "new", "tmp"):
             continue
-        if entry.is_symlink() and entry.is_dir():
+        try:
+            link_to_dir = entry.is_symlink() and entry.is_dir()
+        except OSError:  # a symbolic link loop (ELOOP): reported when the file is opened
+            link_to_dir = False
+        if link_to_dir:
             yield entry.path, "skip:a symbolic link to a folder (not followed)"
         elif entry.is_dir(follow_symlinks=False):
             yield from walk_files(entry.path)
-        elif entry.is_file() or entry.is_symlink():
-            yield entry.path, "file"  # a broken symbolic link becomes a read error when opened
+        elif entry.is_file(follow_symlinks=False) or entry.is_symlink():
+            # A broken link, a link loop or a link to a FIFO/device becomes a read error when opened.
+            yield entry.path, "file"
         else:
             yield entry.path, "skip:not a regular file"
 
@@ -306,7 +323,7 @@ def items(path: str, stdin: BinaryIO | None = None) -> Iterator[Item]:
     elif os.path.isdir(path):
         yield from _dir_items(path, numbering)
     else:
-        yield from _file_items(path, path, numbering)
+        yield from _file_items(path, path, numbering, regular_only=False)
 
 
 def total_bytes(paths: Iterable[str]) -> int | None:
