@@ -152,16 +152,20 @@ class Scanner:
         clean = True
         pool, self._pool = self._pool, None
         if pool is not None:
+            # shutdown(wait=False) forgets the executor's manager thread, so a later
+            # shutdown(wait=True) no longer waits for it: keep it to join ourselves. A manager
+            # thread still running at exit races the executor's exit hook, which then writes to a
+            # pipe the thread has just closed (a traceback on stderr, Python 3.11).
+            manager: threading.Thread | None = getattr(pool, "_executor_manager_thread", None)
             pool.shutdown(wait=False, cancel_futures=True)
             workers = [c for c in multiprocessing.active_children()
                        if c.pid is not None and c.pid not in self._others]
             for worker in workers:
                 with contextlib.suppress(OSError):
                     os.kill(worker.pid, signal.SIGUSR1)  # type: ignore[arg-type]
-            waiter = threading.Thread(target=pool.shutdown, kwargs={"wait": True}, daemon=True)
-            waiter.start()
-            waiter.join(grace)
-            if waiter.is_alive():
+            if manager is not None:
+                manager.join(grace)
+            if manager is not None and manager.is_alive():
                 clean = False
                 for worker in workers:
                     worker.terminate()
