@@ -22,6 +22,9 @@ class Basis(str, Enum):
     UNDECIDED = "undecided"  # a check ran but could not decide (DNS failure, no key, softfail…)
     NOT_RUN = "not-run"  # a check exists but was not run (offline, opt-in probe not asked for)
     UNCHECKABLE = "uncheckable"  # no machine can check this (display name, body claims)
+    # mailcheck meant to examine this but could not: a check crashed, text past a size limit, links past the
+    # cap. Unlike NOT_RUN (the reader's choice: offline, opt-in) it makes the report incomplete.
+    NOT_EXAMINED = "not-examined"
 
 
 @dataclass(frozen=True)
@@ -116,17 +119,52 @@ class Report:
     boundary: Boundary
     continuum: tuple[ContinuumStep, ...]
     errors: tuple[str, ...] = field(default=())  # checks that crashed, input problems
+    # What could not be examined (field names such as "check:from", "body-part[0]", and "dns-budget"): the
+    # report is incomplete when this is not empty. A default, so that library callers' Reports stay valid.
+    not_examined: tuple[str, ...] = field(default=())
+    # The settings that shaped this analysis, as (name, value) pairs (pipeline.settings_record): a record
+    # read months later says which networks were trusted, which clock and skew judged the dates, offline…
+    settings: tuple[tuple[str, object], ...] = field(default=())
+
+    @property
+    def complete(self) -> bool:
+        return not self.not_examined
 
 
-def decide_verdict(fields: tuple[Finding, ...]) -> tuple[Label, str]:
-    """DESIGN §2: forged if any field is; validated if the sender identity is; else unverifiable."""
+def not_examined(fields: tuple[Finding, ...]) -> tuple[str, ...]:
+    """The fields that stand for something mailcheck could not examine (basis not-examined)."""
+    return tuple(f.name for f in fields if f.basis is Basis.NOT_EXAMINED)
+
+
+_GAPS_NAMED = 5  # the verdict reason is one line: more gaps than this are counted (the report lists them all)
+
+
+def _incomplete(gaps: tuple[str, ...]) -> str:
+    named = ", ".join(gaps[:_GAPS_NAMED])
+    return "incomplete: " + named + (f" and {len(gaps) - _GAPS_NAMED} more" if len(gaps) > _GAPS_NAMED else "")
+
+
+def decide_verdict(fields: tuple[Finding, ...], gaps: tuple[str, ...] | None = None) -> tuple[Label, str]:
+    """DESIGN §2: forged if any field is; validated if the sender identity is; else unverifiable.
+
+    gaps names what could not be examined (default: the fields whose basis is not-examined). A gap never
+    changes the label, it only adds "incomplete: …" to the reason: a crashed check or an unread stretch of
+    text cannot take a forged field back (what other checks proved stays proved), and cannot make a message
+    better than forged. A validated sender identity stays validated (DMARC or SPF proved who sent it, whatever
+    was left unread) but the reason says the rest is incomplete; with nothing validated or forged the verdict
+    is unverifiable and the reason starts with "incomplete:" — something unread may have been forged."""
+    gaps = not_examined(fields) if gaps is None else gaps
     forged = [f.name for f in fields if f.label is Label.FORGED]
+    tail = "; " + _incomplete(gaps) if gaps else ""
     if forged:
-        return Label.FORGED, "forged: " + ", ".join(forged)
+        return Label.FORGED, "forged: " + ", ".join(forged) + tail
     sender_fields = ("from", "envelope-sender")
     validated = [f.name for f in fields if f.name in sender_fields and f.label is Label.VALIDATED]
     if validated:
-        return Label.VALIDATED, "sender identity validated: " + ", ".join(validated)
+        return Label.VALIDATED, "sender identity validated: " + ", ".join(validated) + tail
+    if gaps:
+        return Label.UNVERIFIABLE, (_incomplete(gaps) + " could not be examined; nothing forged in the rest, "
+                                    "and neither From nor the envelope sender could be validated")
     return Label.UNVERIFIABLE, "nothing forged, and neither From nor the envelope sender could be validated"
 
 

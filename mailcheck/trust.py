@@ -162,9 +162,15 @@ def chain_from_hops(hops: list[Hop], ctx: Context) -> tuple[tuple[HopView, ...],
     return tuple(views), Boundary(trusted_count, entry_index, explanation, walk.provider(), walk.edges())
 
 
+# Received fields read per message, from the top. Real chains have a few dozen at most (mail loops are
+# cut off near 100, RFC 5321 §6.3); below this many no server of yours wrote them, and reading half a
+# million of them took gigabytes. The received check reports the ones left unread.
+MAX_HOPS = 1000
+
+
 def build_chain(message: Message, ctx: Context) -> tuple[tuple[HopView, ...], Boundary]:
-    """Parse every Received header (newest first) and place the trust boundary."""
-    return chain_from_hops([parse_received(v) for v in message.get_all("Received")], ctx)
+    """Parse the Received headers (newest first, at most MAX_HOPS) and place the trust boundary."""
+    return chain_from_hops([parse_received(v) for v in message.get_all("Received")[:MAX_HOPS]], ctx)
 
 
 def _delay(newer: Hop, hop: Hop) -> float | None:

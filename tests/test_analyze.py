@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from mailcheck.checks import CHECKS
 from mailcheck.context import Context, Results
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.pipeline import analyze
+from mailcheck.reporters.headers import report_fields
+from mailcheck.reporters.json import render
 
 
 def test_every_check_module_is_registered_documented_and_unique() -> None:
@@ -42,11 +45,49 @@ def test_crashing_check_becomes_an_unverifiable_finding(monkeypatch: pytest.Monk
     monkeypatch.setattr("mailcheck.pipeline.CHECKS", (*CHECKS, _Crashing))
     report = run(build("From: a@example.com\n"))
     crashed = [f for f in report.fields if f.name == "check:crashing"]
-    assert crashed and crashed[0].label is Label.UNVERIFIABLE and crashed[0].basis is Basis.UNDECIDED
+    assert crashed and crashed[0].label is Label.UNVERIFIABLE and crashed[0].basis is Basis.NOT_EXAMINED
     assert "boom" in crashed[0].evidence[0]
     assert any("crashing" in e for e in report.errors)
     with pytest.raises(RuntimeError):
         analyze(build("From: a@example.com\n"), Context(debug=True))
+
+
+# flabbia.eml is forged by the date and received checks, and neither reads what _Crashing would have.
+_FORGED = SAMPLES / "flabbia.eml"
+
+
+def test_a_crashing_check_never_makes_a_verdict_better_than_the_other_checks_findings(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    before = analyze(_FORGED.read_bytes(), Context())
+    assert before.verdict is Label.FORGED and before.complete
+    # the crash comes first, last, and in place of a check that found nothing forged
+    for injected in ((_Crashing, *CHECKS), (*CHECKS, _Crashing),
+                     tuple(_Crashing if c.ID == "urls" else c for c in CHECKS)):
+        monkeypatch.setattr("mailcheck.pipeline.CHECKS", injected)
+        report = analyze(_FORGED.read_bytes(), Context())
+        assert report.verdict is Label.FORGED
+        assert {f.name for f in report.fields if f.label is Label.FORGED} == {
+            f.name for f in before.fields if f.label is Label.FORGED}
+        assert report.verdict_reason.startswith(before.verdict_reason + "; incomplete: check:crashing")
+        assert not report.complete and report.not_examined == ("check:crashing",)
+        data = json.loads(render(report))
+        assert data["verdict"] == "forged" and data["complete"] is False
+        assert data["not_examined"] == ["check:crashing"]
+        assert "X-Mailcheck-Incomplete: check:crashing" in report_fields(report)
+
+
+def test_a_crashing_check_makes_an_unverifiable_verdict_say_incomplete(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mailcheck.pipeline.CHECKS", (*CHECKS, _Crashing))
+    report = run(build("From: a@example.com\n"))
+    assert report.verdict is Label.UNVERIFIABLE
+    assert report.verdict_reason.startswith("incomplete: check:crashing could not be examined")
+
+
+def test_every_check_crashing_still_yields_an_incomplete_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mailcheck.pipeline.CHECKS", (_Crashing,) * 7)
+    report = run(build("From: a@example.com\n"))
+    assert report.verdict is Label.UNVERIFIABLE and len(report.not_examined) == 7
+    assert report.verdict_reason.startswith("incomplete: check:crashing, ") and "and 2 more" in report.verdict_reason
 
 
 def test_a_failing_chain_parse_still_yields_a_report(monkeypatch: pytest.MonkeyPatch) -> None:

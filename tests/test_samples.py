@@ -49,3 +49,15 @@ def test_planted_authentication_results() -> None:
     report = run(sample("planted-authres.eml"))
     assert field(report, "header:Authentication-Results[0]").label is Label.FORGED
     assert field(report, "header:X-Spam-Status[0]").label is Label.UNVERIFIABLE
+
+
+def test_outlook_msg_is_read_and_says_what_it_cannot_show() -> None:
+    report = run(sample("outlook-phish.msg"))
+    assert report.errors[0].startswith("read from an Outlook .msg")
+    assert field(report, "received[0]").label is Label.VALIDATED
+    assert field(report, "url[1]").label is Label.FORGED
+    attachment = field(report, "attachment[0]")
+    assert attachment.value == "Restore_Access.html" and any("password" in e for e in attachment.evidence)
+    dkim = field(report, "dkim[0]")
+    assert dkim.label is Label.UNVERIFIABLE and any("body hash cannot be checked" in e for e in dkim.evidence)
+    assert report.verdict is Label.FORGED

@@ -22,6 +22,7 @@ from mailcheck.auth.dkim_mbox import (
     unquoted_bytes,
 )
 from mailcheck.auth.dkim_signature import body_hash
+from mailcheck.auth.dkimpy_message import with_message
 from mailcheck.auth.outcomes import CHECKED_FORGED, CHECKED_VALID, NOT_RUN, UNDECIDED, LabelledByOutcome, OutcomeTable
 from mailcheck.lookup.contract import DnsClient
 from mailcheck.parse.message import Message
@@ -31,6 +32,9 @@ _LOG.addHandler(logging.NullHandler())
 _LOG.propagate = False
 
 ARC_HEADERS = ("arc-seal", "arc-message-signature", "arc-authentication-results")
+# RFC 8617 §4.2.1: i= runs from 1 to 50. dkimpy's verifier does not stop there, and each set costs a key
+# lookup, a body hash and two RSA checks chosen by the sender; a longer chain is malformed and not examined.
+MAX_INSTANCES = 50
 
 
 class ArcOutcome(str, Enum):
@@ -46,6 +50,7 @@ class ArcOutcome(str, Enum):
     DNS_FAILURE = "dns-failure"
     NOT_RUN = "not-run"
     ERROR = "verifier-error"
+    BODY_NOT_ORIGINAL = "body-not-original"  # the body was rebuilt (an Outlook .msg): bh= cannot be checked
 
 
 # A passing chain validates the custody the sealers vouch for, not the author (RFC 8617 §1).
@@ -62,6 +67,7 @@ OUTCOME_LABELS = OutcomeTable(ArcOutcome, {
     ArcOutcome.DNS_FAILURE: UNDECIDED,
     ArcOutcome.NOT_RUN: NOT_RUN,
     ArcOutcome.ERROR: UNDECIDED,
+    ArcOutcome.BODY_NOT_ORIGINAL: UNDECIDED,  # nothing to check the body hash against: never forged
 })
 
 KEY_OUTCOMES: dict[KeyProblem, ArcOutcome] = {
@@ -74,6 +80,7 @@ KEY_OUTCOMES: dict[KeyProblem, ArcOutcome] = {
     KeyProblem.UNSUPPORTED_TYPE: ArcOutcome.UNSUPPORTED,
     KeyProblem.NOT_FOR_EMAIL: ArcOutcome.KEY_UNUSABLE,
     KeyProblem.TOO_SMALL: ArcOutcome.KEY_UNUSABLE,
+    KeyProblem.TOO_LARGE: ArcOutcome.KEY_UNUSABLE,
 }
 
 
@@ -147,9 +154,11 @@ def verify_chain(message: Message, dns: DnsClient) -> ArcResult:
     keys = _KeyCache(dns)
     unquoted = False
     try:
-        arc = dkim.ARC(signed_bytes(message), logger=_LOG, minkey=1024)
-        cv, results, reason = arc.verify(dnsfunc=keys)
+        arc = with_message(dkim.ARC(None, logger=_LOG, minkey=1024), signed_bytes(message))
         instances = arc.sorted_arc_headers()[0]
+        if instances > MAX_INSTANCES:
+            return ArcResult("fail", ArcOutcome.STRUCTURE, _too_many(instances), instances)
+        cv, results, reason = arc.verify(dnsfunc=keys)
         retry = _unquoted_retry(message, keys) if _newest_ams_failed(cv, results) else None
         if retry is not None:
             (arc, cv, results, reason), unquoted = retry, True
@@ -173,6 +182,11 @@ def verify_chain(message: Message, dns: DnsClient) -> ArcResult:
     return ArcResult("fail", outcome, why, instances, sets, looked_up)
 
 
+def _too_many(instances: int) -> str:
+    return (f"not examined: the chain claims {instances} ARC sets (i={instances}), more than the "
+            f"{MAX_INSTANCES} RFC 8617 §4.2.1 allows, so no set of it was verified")
+
+
 _UNQUOTED = (". The newest ARC-Message-Signature's body hash matches only once the mbox's >From quoting is "
              "undone (one \">\" removed from each body line starting >From): that quoting is what an mbox archive "
              "does to a message, not a change to its content")
@@ -190,7 +204,7 @@ def _unquoted_retry(message: Message, keys: _KeyCache) -> tuple[dkim.ARC, object
     unquoted = unquoted_bytes(message)
     if unquoted is None:
         return None
-    arc = dkim.ARC(unquoted, logger=_LOG, minkey=1024)
+    arc = with_message(dkim.ARC(None, logger=_LOG, minkey=1024), unquoted)
     cv, results, reason = arc.verify(dnsfunc=keys)
     return (arc, cv, results, reason) if results and results[0].get("ams-valid") else None
 

@@ -26,6 +26,7 @@ class DkimOutcome(str, Enum):
     KEY_REVOKED = "key-revoked"
     KEY_INVALID = "key-invalid"
     KEY_TOO_SMALL = "key-too-small"  # RFC 8301 §3.2
+    KEY_TOO_LARGE = "key-too-large"  # a modulus or exponent too large to check in bounded time (dkim_key.py)
     KEY_INAPPROPRIATE = "key-inappropriate"  # k=/h=/t=s/s= of the key do not allow this signature
     RSA_SHA1 = "rsa-sha1-forbidden"  # RFC 8301 §3.1
     UNSUPPORTED_ALGORITHM = "unsupported-algorithm"
@@ -35,6 +36,8 @@ class DkimOutcome(str, Enum):
     TESTING = "testing-mode"  # failed, but the key says t=y (RFC 6376 §3.6.1: treat as unsigned)
     SYNTAX = "syntax-error"
     ERROR = "verifier-error"
+    NOT_EXAMINED = "not-examined"  # beyond the per-message limit of signatures (dkim_verify.MAX_SIGNATURES)
+    BODY_NOT_ORIGINAL = "body-not-original"  # the body was rebuilt (an Outlook .msg): bh= cannot be checked
 
 # The one table from outcome to label (DESIGN §2); tests/auth/test_dkim_table.py proves it complete.
 OUTCOME_LABELS = OutcomeTable(DkimOutcome, {
@@ -49,6 +52,7 @@ OUTCOME_LABELS = OutcomeTable(DkimOutcome, {
     DkimOutcome.KEY_REVOKED: UNDECIDED,
     DkimOutcome.KEY_INVALID: UNDECIDED,
     DkimOutcome.KEY_TOO_SMALL: UNDECIDED,
+    DkimOutcome.KEY_TOO_LARGE: UNDECIDED,
     DkimOutcome.KEY_INAPPROPRIATE: UNDECIDED,
     DkimOutcome.RSA_SHA1: UNDECIDED,
     DkimOutcome.UNSUPPORTED_ALGORITHM: UNDECIDED,
@@ -58,6 +62,8 @@ OUTCOME_LABELS = OutcomeTable(DkimOutcome, {
     DkimOutcome.TESTING: UNDECIDED,
     DkimOutcome.SYNTAX: UNDECIDED,
     DkimOutcome.ERROR: UNDECIDED,
+    DkimOutcome.NOT_EXAMINED: UNDECIDED,
+    DkimOutcome.BODY_NOT_ORIGINAL: UNDECIDED,  # nothing to check the body hash against: never forged
 })
 
 # Failures that are facts about the signature itself and cannot change with DNS or time: DMARC may
@@ -79,6 +85,7 @@ KEY_OUTCOMES: dict[KeyProblem, DkimOutcome] = {
     KeyProblem.UNSUPPORTED_TYPE: DkimOutcome.UNSUPPORTED_ALGORITHM,
     KeyProblem.NOT_FOR_EMAIL: DkimOutcome.KEY_INAPPROPRIATE,
     KeyProblem.TOO_SMALL: DkimOutcome.KEY_TOO_SMALL,
+    KeyProblem.TOO_LARGE: DkimOutcome.KEY_TOO_LARGE,
 }
 
 # dkimpy's exception vocabulary, should one escape its header verification; most specific first.

@@ -9,6 +9,7 @@ import dkim
 from dkim.canonicalization import CanonicalizationPolicy, InvalidCanonicalizationPolicyError
 from dkim.crypto import HASH_ALGORITHMS
 
+from mailcheck.auth.dkim_mbox import quoted_from_lines, unquote_from_lines
 from mailcheck.auth.dkim_result import DkimOutcome
 
 ALGORITHMS = ("rsa-sha256", "ed25519-sha256", "rsa-sha1")  # a= values dkimpy can compute
@@ -40,15 +41,66 @@ def plain(message: str) -> str:
     return _BYTES_REPR.sub(lambda m: m.group(1), message)
 
 
-def body_hash(body: bytes, algorithm: str, c_value: bytes, length: int | None) -> bytes:
-    """RFC 6376 §3.7 body hash, with dkimpy's canonicalization (so it agrees with dkimpy's own check)."""
-    canonical = CanonicalizationPolicy.from_c_value(c_value).canonicalize_body(body)
-    if length is not None:
-        canonical = canonical[:length]
+def canonical_body(body: bytes, c_value: bytes) -> bytes:
+    """The body as c= canonicalizes it, with dkimpy's code (so it agrees with dkimpy's own check)."""
+    canonical: bytes = CanonicalizationPolicy.from_c_value(c_value).canonicalize_body(body)
+    return canonical
+
+
+def _digest(canonical: bytes, algorithm: str, length: int | None) -> bytes:
     digest = HASH_ALGORITHMS[algorithm.encode("ascii")]()
-    digest.update(canonical)
+    digest.update(memoryview(canonical)[:length] if length is not None else canonical)  # a slice would copy
     result: bytes = digest.digest()
     return result
+
+
+def body_hash(body: bytes, algorithm: str, c_value: bytes, length: int | None) -> bytes:
+    """RFC 6376 §3.7 body hash of one body, for one signature."""
+    return _digest(canonical_body(body, c_value), algorithm, length)
+
+
+class BodyHashes:
+    """One message's body hashes, shared by all its signatures: each canonical form is computed once and
+    each (canonicalization, hash algorithm, l=) digest once. Every signature hashing the body again made
+    1,000 signatures over a 1 MB body take 49 s. `unquoted` asks about the body with one level of mbox
+    >From quoting undone (dkim_mbox), computed only if a signature needs it."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self._canonical: dict[tuple[bytes, bool], bytes] = {}
+        self._digests: dict[tuple[bytes, str, int | None, bool], bytes] = {}
+        self._quoted: int | None = None
+        self._unquoted: bytes | None = None
+
+    @property
+    def quoted(self) -> int:
+        """How many body lines start with >From (lines an mbox writer may have quoted)."""
+        if self._quoted is None:
+            self._quoted = quoted_from_lines(self.body)
+        return self._quoted
+
+    def source(self, unquoted: bool = False) -> bytes:
+        if not unquoted:
+            return self.body
+        if self._unquoted is None:
+            self._unquoted = unquote_from_lines(self.body) if self.quoted else self.body
+        return self._unquoted
+
+    def canonical(self, c_value: bytes, unquoted: bool = False) -> bytes:
+        """The canonical body; raises InvalidCanonicalizationPolicyError for a c= dkimpy does not know."""
+        body_kind = CanonicalizationPolicy.from_c_value(c_value).body_algorithm.name
+        ident = (body_kind, unquoted)
+        if ident not in self._canonical:
+            self._canonical[ident] = canonical_body(self.source(unquoted), c_value)
+        return self._canonical[ident]
+
+    def digest(self, algorithm: str, c_value: bytes, length: int | None, unquoted: bool = False) -> bytes:
+        canonical = self.canonical(c_value, unquoted)
+        body_kind = CanonicalizationPolicy.from_c_value(c_value).body_algorithm.name
+        ident = (body_kind, algorithm, length, unquoted)
+        if ident not in self._digests:
+            self._digests[ident] = _digest(canonical, algorithm, length)
+        return self._digests[ident]
 
 
 def tag_problem(tags: dict[bytes, bytes], text: dict[str, str]) -> tuple[DkimOutcome, str] | None:

@@ -14,20 +14,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 import dkim
-from dkim.canonicalization import CanonicalizationPolicy, InvalidCanonicalizationPolicyError
+from dkim.canonicalization import InvalidCanonicalizationPolicyError
 from dkim.util import InvalidTagValueList, parse_tag_value
 
 from mailcheck.auth.dkim_key import DkimKey, fetch_key
 from mailcheck.auth.dkim_mbox import (
     MBOX_QUOTED_REASON,
     lines_starting,
-    quoted_from_lines,
     signed_bytes,
-    unquote_from_lines,
     unquoted_sentence,
 )
 from mailcheck.auth.dkim_result import KEY_OUTCOMES, DkimOutcome, DkimResult, outcome_for_exception
-from mailcheck.auth.dkim_signature import body_hash, tag_problem, tag_text
+from mailcheck.auth.dkim_signature import BodyHashes, tag_problem, tag_text
+from mailcheck.auth.dkimpy_message import with_message
 from mailcheck.lookup.contract import DnsClient
 from mailcheck.parse.message import Message
 
@@ -39,6 +38,11 @@ _LOG = logging.getLogger("mailcheck.dkimpy")
 _LOG.addHandler(logging.NullHandler())
 _LOG.propagate = False
 
+# Signatures verified per message. No honest message carries more than a handful (author, list, ESP,
+# forwarder), and each costs a key lookup and an RSA check while the sender chooses how many there are;
+# RFC 6376 §6.1 lets a verifier limit them. Those beyond are listed, each as unverifiable, never dropped.
+MAX_SIGNATURES = 20
+
 
 def verify_all(message: Message, dns: DnsClient, now: datetime | None = None) -> tuple[DkimResult, ...]:
     """Verify every DKIM-Signature of the message in header order. Never raises."""
@@ -48,7 +52,7 @@ def verify_all(message: Message, dns: DnsClient, now: datetime | None = None) ->
     moment = now or datetime.now(UTC)
     clock = int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())  # naive means UTC
     try:
-        signer = dkim.DKIM(signed_bytes(message), logger=_LOG, minkey=0)  # RFC 8301 is applied here
+        signer = with_message(dkim.DKIM(None, logger=_LOG, minkey=0), signed_bytes(message))  # RFC 8301 is applied here
     except dkim.DKIMException as exc:
         why = f"the header block cannot be parsed for DKIM ({exc})"
         return tuple(DkimResult(i, DkimOutcome.SYNTAX, why) for i in range(count))
@@ -56,15 +60,33 @@ def verify_all(message: Message, dns: DnsClient, now: datetime | None = None) ->
     if len(headers) != count:
         why = "the DKIM verifier and mailcheck's parser disagree on the header block"
         return tuple(DkimResult(i, DkimOutcome.ERROR, why) for i in range(count))
-    return tuple(_Verifier(signer, i, header, dns, clock).run() for i, header in enumerate(headers))
+    hashes = BodyHashes(signer.body)
+    checked = tuple(_Verifier(signer, i, header, dns, clock, hashes).run()
+                    for i, header in enumerate(headers[:MAX_SIGNATURES]))
+    return checked + tuple(_not_examined(i, header) for i, header in enumerate(headers) if i >= MAX_SIGNATURES)
+
+
+def _not_examined(index: int, header: tuple[bytes, bytes]) -> DkimResult:
+    """A signature past MAX_SIGNATURES: its d=, s= and a= as written, for the reader; nothing checked."""
+    result = DkimResult(index, DkimOutcome.NOT_EXAMINED,
+                        f"not examined: more than {MAX_SIGNATURES} signatures (only the first {MAX_SIGNATURES} "
+                        "are verified; RFC 6376 §6.1 lets a verifier limit how many it checks)")
+    try:
+        text = tag_text(parse_tag_value(header[1]))
+    except InvalidTagValueList:
+        return result
+    return replace(result, domain=text.get("d", "").lower(), selector=text.get("s", ""),
+                   algorithm=text.get("a", ""),
+                   signed_headers=tuple(h.strip().lower() for h in text.get("h", "").split(":") if h.strip()))
 
 
 class _Verifier:
     """One signature's verification, step by step in RFC 6376 §6.1 order."""
 
     def __init__(self, signer: dkim.DKIM, index: int, header: tuple[bytes, bytes], dns: DnsClient,
-                 clock: int) -> None:
+                 clock: int, hashes: BodyHashes) -> None:
         self.signer = signer
+        self.hashes = hashes  # the body hashes every signature of the message shares
         self.index = index
         self.header = header
         self.dns = dns
@@ -129,19 +151,18 @@ class _Verifier:
         length = int(text["l"]) if "l" in text else None
         c_value = tags.get(b"c", b"simple/simple")
         declared = base64.b64decode(re.sub(rb"\s+", b"", tags[b"bh"]))
-        body = self.signer.body
-        matched = body_hash(body, text["a"], c_value, length) == declared
+        hashes, unquoted = self.hashes, False
+        matched = hashes.digest(text["a"], c_value, length) == declared
         if not matched:
             # Mail read from an mbox (or copied out of one) may have had "From " lines quoted by the
             # writer; that change is the archive's, so undo one level before calling the body changed.
-            self.quoted = quoted_from_lines(body)
-            unquoted = unquote_from_lines(body) if self.quoted else body
-            if self.quoted and body_hash(unquoted, text["a"], c_value, length) == declared:
-                body, matched = unquoted, True
+            self.quoted = hashes.quoted
+            if self.quoted and hashes.digest(text["a"], c_value, length, unquoted=True) == declared:
+                unquoted = matched = True
                 self.learn(mbox_unquoted=True)
                 self.notes.append(unquoted_sentence(self.quoted))
         if length is not None:
-            rest = len(CanonicalizationPolicy.from_c_value(c_value).canonicalize_body(body)) - length
+            rest = len(hashes.canonical(c_value, unquoted)) - length
             if rest > 0:
                 self.notes.append(f"the signature covers only the first {length} bytes of the body (l=); "
                                   f"{rest} bytes after them are not signed and anyone could have added them")

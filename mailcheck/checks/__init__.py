@@ -13,7 +13,9 @@ from typing import Protocol
 
 from mailcheck.checks import (
     arc,
+    attachments,
     body_claims,
+    body_parts,
     client,
     client_dns,
     date,
@@ -22,6 +24,7 @@ from mailcheck.checks import (
     dmarc,
     envelope,
     from_address,
+    impersonation,
     message_id,
     originator,
     probe,
@@ -55,6 +58,7 @@ CHECKS: tuple[Check, ...] = (
     arc,  # the ARC chain (DNS)
     dkim,  # every DKIM signature (DNS); after arc, whose first sealer may explain a signature broken in transit
     dmarc,  # DMARC policy and alignment (DNS)
+    impersonation,  # brand display names (vouched for by the brand's DKIM), lookalike domains, replies elsewhere
     envelope,  # envelope-sender, labelled from SPF
     from_address,  # From, labelled from DMARC; several/missing From
     display_name,
@@ -64,7 +68,9 @@ CHECKS: tuple[Check, ...] = (
     subject,
     verdict_headers,  # X-Spam*, Authentication-Results, … and Return-Path below Received
     provider_record,  # the sender IP your receiving provider recorded, against the entry client
+    body_parts,  # text parts too large to examine whole; before the checks that read them
     urls,
+    attachments,  # attached files: declared type against the bytes (libmagic), hashes, risky kinds
     body_claims,
     probe,  # opt-in SMTP probes
 )

@@ -11,12 +11,15 @@ chain; every sealer (i=, d=, s=, cv= and whether its seal verifies) is listed in
 - forged: a seal or the newest message signature does not verify with a usable key: the message
   or the chain was changed after sealing.
 - unverifiable: no ARC chain; a sealer recorded cv=fail (the chain was already broken when it
-  received the message); a malformed chain; an algorithm ARC does not allow; a key that is missing,
-  revoked, too small or unreadable; a DNS failure; the newest message signature's body hash does not
+  received the message); a malformed chain (one of more than the 50 sets RFC 8617 allows is not
+  examined at all); an algorithm ARC does not allow; a key that is missing, revoked, too small, too
+  large to check or unreadable; a DNS failure; the newest message signature's body hash does not
   match but the body has ">From" lines an mbox may have quoted. With --offline: not run.
 
 For mail kept in an mbox, one level of ">From" quoting is undone before a body hash is called
-mismatched; the evidence says so when that made the signature verify.
+mismatched; the evidence says so when that made the signature verify. Read from an Outlook .msg (a
+rebuilt body), a chain that would have been validated or forged is unverifiable: the newest message
+signature's body hash cannot be checked.
 """
 
 from __future__ import annotations
@@ -56,5 +59,9 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     from mailcheck.auth.arc import verify_chain  # dkimpy (and dnspython) load only when there is a chain
 
     result = verify_chain(facts.message, ctx.dns)
+    if facts.message.body_rebuilt:  # an Outlook .msg: no body hash can be checked (auth/rebuilt_body.py)
+        from mailcheck.auth.rebuilt_body import arc_without_body
+
+        result = arc_without_body(result)
     facts.results.arc = result
     yield Finding("arc", result.value(), result.label, evidence(result), ID, result.basis)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mailcheck.model import Basis, Finding, Label
+from mailcheck.parse.urls import tags_to_spaces
 
 if TYPE_CHECKING:
     from mailcheck.context import Context, Facts
@@ -34,14 +35,13 @@ _CLAIM_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[tuple[str, ...], ...]],
     ("account threat", re.compile(r"\b(?:account|access)\b[^.\n]{0,30}\b(?:suspended|locked|limited|closed)\b", re.I),
      (("account", "access"), ("suspended", "locked", "limited", "closed"))),
 )
-_HTML_TAG = re.compile(r"<[^>]*>")
 # The only characters outside ASCII that re.IGNORECASE matches to an ASCII letter or digit (a test checks
 # this over all of Unicode).
 _ASCII_LOOKALIKES = "\u0130\u0131\u017f\u212a"  # İ ı ſ K(elvin)
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
-    texts = [p.text if p.content_type == "text/plain" else _HTML_TAG.sub(" ", p.text)
+    texts = [p.text if p.content_type == "text/plain" else tags_to_spaces(p.text)
              for p in facts.message.text_parts]
     body = "\n".join(texts)
     evidence = ["what the body says is the sender's say-so; no machine can check it"]

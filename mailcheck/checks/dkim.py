@@ -34,6 +34,10 @@ body, a Subject tag, a rewritten From), the signature is unverifiable "changed i
 evidence named — not forged. DMARC then cannot count it as a settled failure, so legitimate list and
 forwarded mail is never forged for it (mailcheck/auth/transit.py says how this is decided).
 
+Read from an Outlook .msg: the body was rebuilt, not the bytes that were signed, so every signature
+that would have been validated or forged is unverifiable, "the body hash cannot be checked"; whether the
+signature over the header fields verifies against Outlook's copy is given for information.
+
 A key that has gone since the message arrived is the usual reason old mail no longer verifies;
 --dns-replay reproduces an analysis with the answers recorded at the time.
 """
@@ -83,7 +87,12 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     from mailcheck.auth.dkim_verify import verify_all  # dkimpy (and dnspython) load only when there is a signature
     from mailcheck.auth.transit import relabelled
 
-    results = relabelled(verify_all(facts.message, ctx.dns, ctx.now), facts.results.arc, facts.message)
+    results = verify_all(facts.message, ctx.dns, ctx.now)
+    if facts.message.body_rebuilt:  # an Outlook .msg: no body hash can be checked (auth/rebuilt_body.py)
+        from mailcheck.auth.rebuilt_body import dkim_without_body
+
+        results = dkim_without_body(results)
+    results = relabelled(results, facts.results.arc, facts.message)
     facts.results.dkim = results
     for result in results:
         name = f"dkim[{result.index}]"

@@ -150,7 +150,23 @@ def _stranger_finding(view: HopView, facts: Facts, ctx: Context,
     return Finding(name, hop.raw.strip(), Label.UNVERIFIABLE, tuple(evidence), ID, Basis.UNCHECKABLE)
 
 
+def _unread(facts: Facts) -> Finding | None:
+    """The Received fields below the first trust.MAX_HOPS, which were not read: said, never skipped."""
+    total = len(facts.message.index_of("Received"))
+    read = len(facts.hops)
+    if total <= read:
+        return None
+    return Finding(
+        "received-unexamined", f"{total - read} Received fields below received[{read - 1}]", Label.UNVERIFIABLE,
+        (f"the message has {total} Received fields; only the newest {read} were read. The rest were written "
+         "before those, far below any server of yours (real chains have a few dozen), and were not examined",),
+        ID, Basis.NOT_EXAMINED)
+
+
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     anchor = _anchor(facts)
     for view in facts.hops:
         yield _trusted_finding(view, ctx) if view.trusted else _stranger_finding(view, facts, ctx, anchor)
+    unread = _unread(facts)
+    if unread is not None:
+        yield unread

@@ -46,8 +46,9 @@ from urllib.parse import unquote
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
 from mailcheck.lookup.domains import registrable_domain
 from mailcheck.model import Basis, Finding, Label
+from mailcheck.parse.message_links import message_links
 from mailcheck.parse.rewriters.links import see_through
-from mailcheck.parse.urls import LINK_CAP, Link, bare_urls, host_named_by, scan_links, split_url
+from mailcheck.parse.urls import LINK_CAP, Link, bare_urls, host_named_by, split_url
 
 if TYPE_CHECKING:
     from mailcheck.context import Context, Facts
@@ -332,18 +333,18 @@ def label_links(links: Iterable[Link], dns: DnsClient | None) -> Iterator[Findin
 
 
 def run(facts: Facts, ctx: Context) -> Iterable[Finding]:
-    scan = scan_links(facts.message.text_parts)
+    scan = message_links(facts.message)  # one scan per message, shared with the impersonation check
     findings = list(label_links(scan.links, ctx.dns if ctx.resolve_urls else None))
     if scan.truncated:
         findings.append(
             Finding(
                 "urls",
-                f"{len(scan.links)} of {scan.total} links listed",
-                Label.UNVERIFIABLE,
+                f"{len(scan.links)} of {scan.total} links listed", Label.UNVERIFIABLE,
                 (f"The message has {scan.total} distinct links; only the first {LINK_CAP} are listed and "
                  "labelled, so the rest were not checked.",),
                 ID,
-                Basis.NOT_RUN,
+                Basis.NOT_EXAMINED,  # 200 decoys before a forged link must not pass for a clean message
             )
         )
+    findings += [Finding("urls:html", n, Label.UNVERIFIABLE, (n,), ID, Basis.NOT_EXAMINED) for n in scan.notes]
     return findings

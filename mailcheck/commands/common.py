@@ -5,19 +5,26 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from mailcheck.commands.options_table import ANALYSIS_OPTIONS, OptionSpec
-from mailcheck.commands.settings import Settings, SettingsError, settings_from_params
+from mailcheck.commands.settings import Settings, SettingsError, checked_number, settings_from_params
 
-EXIT_CLEAN, EXIT_FORGED, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from mailcheck.parse.recognise_input import MailInput
+
+# 3: the input was fine but its analysis did not finish (the time budget ran out): nothing was decided,
+# so neither 0 ("nothing forged") nor 2 (a usage error or unreadable input) would be true.
+EXIT_CLEAN, EXIT_FORGED, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
-def _click_option(spec: OptionSpec) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def _click_option(spec: OptionSpec, callback: Callable[..., Any] | None = None
+                  ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """One options_table row as a click option."""
-    kwargs: dict[str, Any] = {"help": spec.help, "multiple": spec.repeatable, "metavar": spec.metavar}
+    kwargs: dict[str, Any] = {"help": spec.help, "multiple": spec.repeatable, "metavar": spec.metavar,
+                              "callback": callback}
     if spec.kind == "flag":
         kwargs["is_flag"] = True
     elif spec.kind in ("path", "existing-path"):
@@ -29,6 +36,18 @@ def _click_option(spec: OptionSpec) -> Callable[[Callable[..., Any]], Callable[.
     if spec.default is not None:
         kwargs.update(default=spec.default, show_default=True)
     return click.option(spec.flag, spec.dest, **kwargs)
+
+
+def checked_option(spec: OptionSpec) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A command's own number option from its options_table row, refused like the analysis options
+    (settings.checked_number: finite, in range) with the same one-line usage error."""
+    def check(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+        try:
+            return None if value is None else checked_number(spec, value, spec.flag)
+        except SettingsError as exc:
+            raise click.UsageError(str(exc), ctx) from exc
+
+    return _click_option(spec, check)
 
 
 def analysis_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,3 +79,14 @@ def read_input(path: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def mail_or_exit(raw: bytes, name: str) -> MailInput:
+    """The message in the input (an Outlook .msg rebuilt); input that is no mail is a one-line error, exit 2."""
+    from mailcheck.commands.inputs import read_mail
+    from mailcheck.parse.recognise_input import NotMail
+
+    try:
+        return read_mail(raw)
+    except NotMail as exc:
+        raise InputError(f"{name}: {exc.reason}") from exc

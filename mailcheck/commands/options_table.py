@@ -67,7 +67,9 @@ ANALYSIS_OPTIONS: tuple[OptionSpec, ...] = (
                "resolvers", repeatable=True, metavar="IP[:PORT]", in_config=True),
     OptionSpec("--timeout", "timeout", "float", "Seconds per DNS lookup (default 3).", "timeout", in_config=True,
                minimum=0, maximum=60, exclusive_minimum=True),
-    OptionSpec("--budget", "budget", "float", "Seconds of DNS per message (default 10).", "budget", in_config=True,
+    OptionSpec("--budget", "budget", "float",
+               "Seconds one message's analysis may take (default 10), DNS 80% of them; in scan, seconds of DNS "
+               "per message (--message-timeout bounds the whole analysis).", "budget", in_config=True,
                minimum=0, maximum=3600, exclusive_minimum=True),
     OptionSpec("--dns-record", "dns_record", "path", "Write every DNS answer used to this file.", "dns_record"),
     OptionSpec("--dns-replay", "dns_replay", "existing-path",
@@ -99,6 +101,11 @@ ANALYSIS_OPTIONS: tuple[OptionSpec, ...] = (
                None),
     OptionSpec("--debug", "debug", "flag", "Re-raise errors inside checks (for developers).", "debug"),
 )
+
+# A command's own number options (not analysis settings), checked by the same rule: common.checked_option.
+MESSAGE_TIMEOUT = OptionSpec("--message-timeout", "message_timeout", "float",
+                             "Seconds one message's analysis may take before it is stopped (0: no limit).", None,
+                             default=60, minimum=0, maximum=86400)
 
 BY_FLAG: dict[str, OptionSpec] = {spec.flag: spec for spec in ANALYSIS_OPTIONS}
 CONFIG_KEYS: dict[str, OptionSpec] = {spec.config_key: spec for spec in ANALYSIS_OPTIONS if spec.in_config}

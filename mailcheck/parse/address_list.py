@@ -7,9 +7,9 @@ from __future__ import annotations
 # as one name. So a piece with no address of its own (no '@', no '<') joins the piece after it.
 
 
-def _pieces(value: str) -> list[str]:
+def pieces(value: str) -> list[str]:
     """The field cut at commas outside quotes, angle brackets and comments."""
-    pieces: list[str] = []
+    found: list[str] = []
     start = 0
     depth = 0  # parentheses
     angle = quoted = escaped = False
@@ -33,10 +33,10 @@ def _pieces(value: str) -> list[str]:
         elif ch == ">":
             angle = False
         elif ch == "," and not angle:
-            pieces.append(value[start:i])
+            found.append(value[start:i])
             start = i + 1
-    pieces.append(value[start:])
-    return pieces
+    found.append(value[start:])
+    return found
 
 
 def _phrase_only(piece: str) -> bool:
@@ -48,11 +48,11 @@ def join_stray_phrases(value: str) -> str:
     """value with every comma that only splits a display name quoted into it; otherwise value unchanged."""
     if "," not in value or "<" not in value:
         return value
-    pieces = _pieces(value)
+    parts = pieces(value)
     out: list[str] = []
     pending: list[str] = []
     changed = False
-    for piece in pieces:
+    for piece in parts:
         if _phrase_only(piece):
             pending.append(piece)
             continue

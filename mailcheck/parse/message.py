@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import email.header
-import email.utils
 import re
 from dataclasses import dataclass
-from email import message_from_bytes
 from email.message import Message as EmailMessage
 from functools import cached_property, lru_cache
 
-from mailcheck.parse.address_list import join_stray_phrases
-from mailcheck.parse.field_name import FIELD_NAME
+from mailcheck.parse.addresses_parse import read_addresses
+from mailcheck.parse.encoded_words import decode_words as decode_words  # re-exported for the checks
+from mailcheck.parse.header_block import CR, field_name, items, split_block
+from mailcheck.parse.lean_mime import stdlib_parse
+from mailcheck.parse.text_window import window
 
-# One header field: a line that starts with a field name and a colon, and the lines folded under it (they start
-# with white space, RFC 5322 §2.2.3). Matched field by field, the header block costs a few regex calls.
-_FIELD = re.compile(FIELD_NAME + rb"[ \t]*:[^\n]*\n?(?:[ \t][^\n]*\n?)*")
 _LINE = re.compile(rb"[^\n]*\n|[^\n]+")
-# A body part larger than this is not decoded for URLs: it is an attachment in all but name.
-_MAX_TEXT_PART = 4 * 1024 * 1024
+# Fields read from one header block. Real messages have a few hundred at most (a long Received chain, a
+# provider's stamps); past this many, the rest of the block is left out and the report says so: the fields
+# cost time and memory per field, and 44 MB of them must not take minutes (the filter still cleans them all).
+MAX_FIELDS = 10_000
+_LONE_CR = re.compile(rb"\r(?!\n)")
+_NOT_A_FIELD = "a line in the header block is not a field (skipped; procmail reads on past it)"
+_CR_LINE = "a line of CR LF inside an LF header block (not its end: procmail reads on past it)"
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,18 @@ class Header:
 @dataclass(frozen=True)
 class TextPart:
     content_type: str  # "text/plain" or "text/html"
-    text: str
+    text: str  # the part's text, or one examined stretch of an over-size part (parse.text_window)
+
+
+@dataclass(frozen=True)
+class TextGap:
+    """Text a reader is shown that was not (all) examined: the checks/body_parts field says so."""
+
+    index: int | None  # the part's position in the MIME walk (0 = the message itself); None: the whole body
+    content_type: str
+    size: int  # characters of the decoded part (0 when it could not be decoded)
+    skipped: int  # characters not examined
+    problem: str | None = None  # why nothing of it could be read, when that is the reason
 
 
 def _decode_bytes(data: bytes) -> str:
@@ -43,24 +56,17 @@ def _decode_bytes(data: bytes) -> str:
 
 
 _FOLD = re.compile(rb"\r?\n(?=[ \t])")
+_FOLD_CR = re.compile(rb"\r(?=[ \t])")  # a message with no LF at all: its lines end at CR
 
 
-def _unfold(data: bytes) -> str:
+def _unfold(data: bytes, eol: bytes = b"\n") -> str:
     # RFC 5322 §2.2.3: unfolding removes each CRLF that is followed by white space. Most fields are one
     # line, whose only line break is its last byte: only a line break before that can need removing.
-    if 0 <= data.find(b"\n") < len(data) - 1:
+    if eol == CR:
+        data = _FOLD_CR.sub(b"", data)
+    elif 0 <= data.find(b"\n") < len(data) - 1:
         data = _FOLD.sub(b"", data)
     return _decode_bytes(data).strip()
-
-
-def decode_words(value: str) -> str:
-    """Decode RFC 2047 encoded-words for display; text that is not valid stays as written."""
-    if "=?" not in value:
-        return value
-    try:
-        return str(email.header.make_header(email.header.decode_header(value)))
-    except (LookupError, ValueError, UnicodeError, email.errors.HeaderParseError):
-        return value
 
 
 class Message:
@@ -69,6 +75,9 @@ class Message:
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
         self.problems: list[str] = []  # input problems a reader should know about
+        # The body is not the one that travelled (rebuilt from an Outlook .msg, parse/recognise_input.py):
+        # body hashes (DKIM bh=, ARC) cannot be checked against it.
+        self.body_rebuilt = False
         self.mbox_from: str | None = None
         self.headers: tuple[Header, ...] = ()
         self.header_end = 0  # offset of the first body byte in raw
@@ -76,51 +85,47 @@ class Message:
         # again (From is read by five of them), so each lookup should not walk every header.
         self._positions: dict[str, list[int]] = {}
         self._stdlib_splits_alike = False  # see _single_part
+        self.unexamined = b""  # the header block past MAX_FIELDS fields, not read into fields
+        self._text_gaps: tuple[TextGap, ...] = ()  # set by text_parts
         self._split()
 
     def _split(self) -> None:
         raw = self.raw
-        pos = 0
-        first = _LINE.match(raw)
-        if first is not None and first.group().startswith(b"From "):
-            self.mbox_from = _decode_bytes(first.group().rstrip(b"\r\n"))
-            pos = first.end()
-        fields: list[bytes] = []
-        ended = False
-        while True:
-            field = _FIELD.match(raw, pos)
-            if field is not None:
-                fields.append(field.group())
-                pos = field.end()
-                continue
-            if raw.startswith((b"\n", b"\r\n"), pos):  # the empty line that ends the header block
-                pos = raw.index(b"\n", pos) + 1
-                ended = True
-            elif pos < len(raw):
-                # RFC 5322 has no such line in a header block; treat the rest as body, as MUAs do.
-                self.problems.append("a header line without a colon ends the header block early")
-                ended = True
-            break
-        if not ended and pos >= len(raw) and raw:
+        block = split_block(raw)  # the one rule for where the block ends, shared with the filter
+        if block.from_end:
+            self.mbox_from = _decode_bytes(raw[:block.from_end].rstrip(b"\r\n"))
+        self.header_end = block.body
+        self._block = block
+        if not block.ended and raw:
             self.problems.append("the message has no body (no blank line after the headers)")
-        self.header_end = pos
-        # The stdlib's feedparser (Message.parsed) splits this header block into the same fields when it ends at
-        # its empty line (no problem so far), has no CR outside CRLF (a line break to the feedparser) and no
-        # white space before a field's colon.
-        block = raw[:pos]
-        alike = bool(fields) and not self.problems and block.count(b"\r") == block.count(b"\r\n")
+        # The stdlib's feedparser (Message.parsed) splits this header block into the same fields when every
+        # line is a field, no CR stands outside CR LF (a line break to the feedparser) and no white space
+        # comes before a field's colon; otherwise it is handed the fields as read here (_stdlib_source).
+        alike = block.eol != CR
         headers: list[Header] = []
-        for data in fields:
-            name, _, value = data.partition(b":")
+        for first, stop in items(raw, block.from_end, block.end, block.eol):
+            if len(headers) == MAX_FIELDS:
+                self.unexamined = raw[first:block.end]
+                alike = False  # the stdlib must not parse what is left out here either
+                break
+            data = raw[first:stop]
+            name = field_name(data)
+            if name is None:
+                self._note(_NOT_A_FIELD if data.strip() else _CR_LINE)
+                alike = False
+                continue
+            value = data[data.index(b":") + 1:]
             if not data.isascii():
                 self._note("a header contains raw 8-bit bytes (not RFC 5322)")
-            if name.endswith((b" ", b"\t")):
+            if data[len(name):len(name) + 1] != b":":
                 alike = False
-            header = Header(name.decode("ascii").strip(), _unfold(value), data)
+            if alike and data.count(b"\r") != data.count(b"\r\n"):
+                alike = False
+            header = Header(name.decode("ascii"), _unfold(value, block.eol), data)
             self._positions.setdefault(header.name.lower(), []).append(len(headers))
             headers.append(header)
         self.headers = tuple(headers)
-        self._stdlib_splits_alike = alike
+        self._stdlib_splits_alike = alike and bool(headers)
         if not self.headers:
             self.problems.append("no header fields found")
 
@@ -160,8 +165,23 @@ class Message:
         """The stdlib's parse with its default compat32 policy: several times faster than policy.default
         (and importing email.policy alone costs ~3 ms of start-up). Most messages are not multipart: those
         are put together from the fields already split (_single_part) instead of being parsed again."""
-        single = self._single_part() if self._stdlib_splits_alike else None
-        return single if single is not None else message_from_bytes(self.raw)
+        if not self._stdlib_splits_alike:
+            return stdlib_parse(self._stdlib_source())  # large messages without the feedparser (lean_mime)
+        single = self._single_part()
+        return single if single is not None else stdlib_parse(self.raw)
+
+    def _stdlib_source(self) -> bytes:
+        """The message as the feedparser must see it to find the fields read here: lines that are no
+        field left out, no white space before a colon, and no CR alone inside a field (a line break to
+        the feedparser, which would find a field there that procmail and we do not)."""
+        block = self._block
+        fields = [h.name.encode("ascii") + h.raw[h.raw.index(b":"):] for h in self.headers]
+        if block.eol != CR:  # (the feedparser reads lines ending at CR as we do in a message without LF)
+            fields = [_LONE_CR.sub(b" ", data) for data in fields]
+        head = self.raw[:block.from_end] + b"".join(fields)
+        if head.endswith(b"\r") and block.eol != CR:
+            head += b"\n"  # the last field ended in a lone CR (there was no blank line): keep it a line
+        return head + (self.raw[block.end:] if block.ended else block.eol[-1:])
 
     def _single_part(self) -> EmailMessage | None:
         """What message_from_bytes returns for this message when it is neither multipart nor message/*,
@@ -180,16 +200,26 @@ class Message:
         msg.set_payload(self.raw[self.header_end:].decode("ascii", "surrogateescape"))
         return msg
 
+    @property
+    def text_gaps(self) -> tuple[TextGap, ...]:
+        """The text that text_parts could not (all) hand over: over-size parts, undecodable ones."""
+        _ = self.text_parts  # reading the parts records the gaps
+        return self._text_gaps
+
     @cached_property
     def text_parts(self) -> tuple[TextPart, ...]:
-        """Every text/plain and text/html part, transfer-decoded and charset-decoded."""
+        """Every text/plain and text/html part, transfer-decoded and charset-decoded; of an over-size part, the
+        stretches examined (parse.text_window), the rest recorded in text_gaps."""
         parts: list[TextPart] = []
+        gaps: list[TextGap] = []
         try:
             walk = list(self.parsed.walk())
         except Exception as exc:  # the stdlib's parser can fail on pathological nesting
             self._note(f"MIME structure could not be walked: {exc.__class__.__name__}")
+            self._text_gaps = (TextGap(None, "body", 0, 0, f"its MIME structure could not be walked "
+                                       f"({exc.__class__.__name__})"),)
             return ()
-        for part in walk:
+        for index, part in enumerate(walk):
             ctype = part.get_content_type()
             if ctype not in ("text/plain", "text/html") or part.is_multipart():
                 continue
@@ -197,12 +227,18 @@ class Message:
                 continue  # an attached file, not text a reader is shown
             try:
                 payload = part.get_payload(decode=True)
-            except Exception:
+            except Exception as exc:
                 self._note("a text part could not be transfer-decoded")
+                gaps.append(TextGap(index, ctype, 0, 0, f"it could not be transfer-decoded ({exc.__class__.__name__})"))
                 continue
-            if not isinstance(payload, bytes) or len(payload) > _MAX_TEXT_PART:
+            if not isinstance(payload, bytes):
                 continue
-            parts.append(TextPart(ctype, _decode_payload(payload, part.get_content_charset())))
+            text = _decode_payload(payload, part.get_content_charset())
+            examined = window(text, ctype == "text/html")
+            parts.extend(TextPart(ctype, piece) for piece in examined.pieces)
+            if examined.skipped:
+                gaps.append(TextGap(index, ctype, len(text), examined.skipped))
+        self._text_gaps = tuple(gaps)
         return tuple(parts)
 
 
@@ -215,8 +251,7 @@ def _parse_addresses_cached(values: tuple[str, ...]) -> tuple[tuple[str, str], .
 
 
 def _parse_addresses(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    # read the way mail clients show them: a stray comma does not split a display name
-    pairs = email.utils.getaddresses([join_stray_phrases(v) for v in values])
+    pairs = read_addresses(values)  # the stdlib's reading, linear and never raising (addresses_parse)
     return tuple((decode_words(display), addr) for display, addr in pairs if display or addr)
 
 

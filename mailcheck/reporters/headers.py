@@ -19,6 +19,7 @@ from mailcheck.model import Label, Report
 
 VERDICT_HEADER = "X-Mailcheck-Verdict"
 FIELDS_HEADER = "X-Mailcheck"
+INCOMPLETE_HEADER = "X-Mailcheck-Incomplete"  # only when something could not be examined
 AUTHRES_HEADER = "Authentication-Results"
 ERROR = "error"  # the fourth verdict token: the filter could not analyse the message
 
@@ -111,6 +112,17 @@ def fields_field(report: Report) -> str:
     return fold(FIELDS_HEADER, tokens or ["(no fields)"])
 
 
+def incomplete_field(report: Report) -> str:
+    """`X-Mailcheck-Incomplete: check:from; body-part[1]` — what could not be examined. A header of its own:
+    X-Mailcheck-Verdict stays one token, so recipes that match it keep working."""
+    names = [safe_name(name) for name in report.not_examined[:MAX_FIELDS]]
+    tokens = [name + ";" for name in names[:-1]] + names[-1:]
+    if len(report.not_examined) > MAX_FIELDS:
+        tokens[-1] += ";"
+        tokens.append(f"({len(report.not_examined) - MAX_FIELDS} more not listed)")
+    return fold(INCOMPLETE_HEADER, tokens)
+
+
 def check_authserv_id(authserv_id: str) -> str:
     """The --authserv-id to write; raises ValueError unless it is an RFC 2045 token (a domain name is)."""
     if not _TOKEN.fullmatch(authserv_id):
@@ -137,6 +149,8 @@ def authres_field(report: Report, authserv_id: str) -> str:
 def report_fields(report: Report, authserv_id: str | None = None) -> list[str]:
     """The fields to add for an analysed message, in the order they go on top of the message."""
     added = [verdict_field(report.verdict.value)]
+    if not report.complete:
+        added.append(incomplete_field(report))
     if authserv_id is not None:
         added.append(authres_field(report, authserv_id))
     added.append(fields_field(report))

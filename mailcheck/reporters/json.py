@@ -1,13 +1,16 @@
-"""Report → JSON: a documented, versioned object (schema "mailcheck/report/1", see README)."""
+"""Report → JSON: a documented, versioned object (schema "mailcheck/report/2", see README and
+`mailcheck schema`, whose JSON Schema reporters/schema.py states)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from mailcheck import __version__
 from mailcheck.model import HopView, Report
 
-SCHEMA = "mailcheck/report/1"
+SCHEMA = "mailcheck/report/2"  # 2: "tool" and "settings" added
+TOOL = {"name": "mailcheck", "version": __version__}
 
 
 def _hop(view: HopView) -> dict[str, Any]:
@@ -38,6 +41,8 @@ def _hop(view: HopView) -> dict[str, Any]:
 def report_dict(report: Report) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
+        "tool": TOOL,
+        "settings": dict(report.settings),
         "source": report.source,
         "verdict": report.verdict.value,
         "verdict_reason": report.verdict_reason,
@@ -64,7 +69,16 @@ def report_dict(report: Report) -> dict[str, Any]:
             for s in report.continuum
         ],
         "errors": list(report.errors),
+        **_incomplete(report),
     }
+
+
+def _incomplete(report: Report) -> dict[str, Any]:
+    """Only when something could not be examined: the reports of every other message keep their exact shape,
+    and a reader that does not know these keys still sees the gaps in errors and verdict_reason."""
+    if report.complete:
+        return {}
+    return {"complete": False, "not_examined": list(report.not_examined)}
 
 
 def _provider(report: Report) -> dict[str, Any]:

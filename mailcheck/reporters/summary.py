@@ -8,6 +8,7 @@ same tables as plain text.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -95,6 +96,32 @@ def _listing(title: str, rows: Iterable[tuple[str, str]], total: int) -> Table:
     return table
 
 
+def where(position: dict[str, Any]) -> str:
+    """A message's place in its archive: its ordinal under its PATH and its first byte in its file."""
+    return f"index {position.get('index', '?')}, offset {position.get('offset', '?')}"
+
+
+def forged_messages_table(tally: Tally) -> Table:
+    """The forged messages by name and position, each with its forged fields and why (the first MAX_ROWS)."""
+    total = tally.verdicts.get("forged", 0)
+    table = Table(title=f"Forged messages ({min(total, MAX_ROWS):,} of {total:,} shown; every one: --summary-file)",
+                  box=box.SIMPLE_HEAD, title_justify="left", expand=True)
+    table.add_column("message", ratio=1, overflow="fold")
+    table.add_column("where", no_wrap=True)
+    table.add_column("forged fields and why", ratio=2, overflow="fold")
+    for message in tally.forged_messages[:MAX_ROWS]:
+        why = Text()
+        for n, (name, reason) in enumerate(message.fields):
+            why.append(("\n" if n else "") + safe_text(name, 60), style="bold red")
+            why.append(": " + safe_text(reason, 140))
+        if message.more_fields:
+            why.append(f"\n… {message.more_fields} more forged fields", style="dim")
+        table.add_row(Text(safe_text(message.name)), Text(where(message.position)), why)
+    if total > MAX_ROWS:
+        table.add_row(Text(f"… {total - MAX_ROWS:,} more", style="dim"), Text(""), Text(""))
+    return table
+
+
 def problems_table(tally: Tally) -> Table:
     table = Table(title=f"Input problems and checks that crashed (top {TOP_PROBLEMS})",
                   box=box.SIMPLE_HEAD, title_justify="left", expand=True)
@@ -120,6 +147,8 @@ def summary(tally: Tally, dns_counts: dict[str, int] | None = None) -> Renderabl
         parts.append(labels_table(tally))
     if tally.forged:
         parts.append(forged_table(tally))
+    if tally.forged_messages:
+        parts.append(forged_messages_table(tally))
     if tally.failure_count:
         parts.append(_listing("Messages that could not be read or analysed", tally.failures,
                               tally.failure_count))

@@ -162,7 +162,7 @@ def test_more_links_than_the_cap() -> None:
     assert len(findings) == 201
     assert findings[199].name == "url[199]"
     summary = findings[-1]
-    assert (summary.name, summary.label, summary.basis) == ("urls", Label.UNVERIFIABLE, Basis.NOT_RUN)
+    assert (summary.name, summary.label, summary.basis) == ("urls", Label.UNVERIFIABLE, Basis.NOT_EXAMINED)
     assert "205 distinct links" in summary.evidence[0]
 
 

@@ -33,7 +33,7 @@ def test_json_report_schema() -> None:
     code, out = invoke("--offline", "--format", "json", str(SAMPLES / "flabbia.eml"))
     data = json.loads(out)
     assert code == 1
-    assert data["schema"] == "mailcheck/report/1"
+    assert data["schema"] == "mailcheck/report/2" and data["tool"]["name"] == "mailcheck"
     assert data["verdict"] == "forged"
     names = [f["name"] for f in data["fields"]]
     for expected in ("envelope-sender", "from", "from-display-name", "date", "message-id", "received[0]",

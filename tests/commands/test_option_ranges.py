@@ -117,7 +117,8 @@ def test_edge_values_are_accepted(case: tuple[str, str]) -> None:
     flag, text = case
     fast = fast_settings([flag, text])
     assert fast is not None and fast[1] is None and fast[0] is not None
-    assert invoke("check", "--offline", flag, text, "-").exit_code == 0
+    # Accepted, not a usage error; --budget 0.001 is also the whole analysis's time, so it may run out (3).
+    assert invoke("check", "--offline", flag, text, "-").exit_code in ((0, 3) if flag == "--budget" else (0,))
 
 
 def test_now_edges_are_the_datetime_range() -> None:

@@ -30,7 +30,9 @@ def report(*fields: Finding) -> Report:
 def split_added(out: bytes) -> tuple[list[bytes], bytes]:
     """(the fields the filter put on top, the output without them). Our fields come first after an
     optional From_ line; each field's continuation lines belong to it."""
-    lines = re.findall(rb"[^\n]*\n|[^\n]+", out)
+    # a message with no LF at all has lines ending at CR, ours too (parse/header_block.py)
+    cr_only = b"\n" not in out and b"\r" in out
+    lines = re.findall(rb"[^\r]*\r|[^\r]+" if cr_only else rb"[^\n]*\n|[^\n]+", out)
     head: list[bytes] = []
     if lines and lines[0].startswith(b"From "):
         head.append(lines.pop(0))

@@ -2,19 +2,17 @@
 
 Computed once per filter run and handed to everything that looks at the header block (is this a
 message, which fields your servers wrote, which fields go, where ours go), so they all see the same
-fields. The block ends at the first empty line — procmail's own rule, so every line its header
-conditions see is a line the filter cleans (the analysis's parser may stop earlier, at a line that
-is no field; a sender must not hide a planted field behind such a line).
+fields. Where the block ends is parse/header_block's rule, the analysis's too, and procmail's: every
+line its header conditions see up to the block's end is a field the analysis read and the filter
+cleans. A CR LF message is header to procmail further down, up to its first line of LF alone: the
+lines there that would pass for our fields are in `procmail_tail`, for rewrite.py to remove.
 """
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
-from mailcheck.parse.field_name import FIELD_START
-
-_LINES = re.compile(rb"[^\n]*\n|[^\n]+")
+from mailcheck.parse.header_block import LF, field_name, items, procmail_header_end, split_block
 
 
 class Field(NamedTuple):
@@ -36,34 +34,24 @@ class Layout(NamedTuple):  # not a dataclass: one filter start would pay ~0.5 ms
     from_line: bytes  # the leading mbox "From " line with its line ending, or b""
     fields: tuple[Field, ...]  # the header block, field by field
     rest: bytes  # the blank line ending the header block and the body (b"" when there is none)
-    eol: bytes  # the message's line ending: b"\r\n" or b"\n"
+    eol: bytes  # the message's line ending: b"\r\n", b"\n" or b"\r"
+    # The part of `rest` procmail still reads as header (a CR LF message's body, up to a line of LF
+    # alone), as lines with their continuation lines; b"" for every LF message.
+    procmail_tail: tuple[Field, ...] = ()
 
 
-def _field(data: bytes) -> Field:
-    start = FIELD_START.match(data)
-    if start is None:
+def field(data: bytes) -> Field:
+    name = field_name(data)
+    if name is None:
         return Field(data, None, 0)
-    return Field(data, start.group(1).lower(), start.end())
+    return Field(data, name.lower(), data.index(b":") + 1)
 
 
 def layout(raw: bytes) -> Layout:
     """Split off the From_ line and the header block, and the block into fields (RFC 5322 §2.2.3: a
     line starting with white space continues the one before; a line that is no field is one of its own)."""
-    lines = _LINES.findall(raw)
-    from_line = b""
-    if lines and lines[0].startswith(b"From "):
-        from_line = lines.pop(0)
-    grouped: list[list[bytes]] = []  # lines per field, joined once (a long fold must not cost n² copies)
-    for line in lines:
-        if line in (b"\n", b"\r\n"):
-            break
-        if grouped and line[:1] in (b" ", b"\t"):
-            grouped[-1].append(line)
-        else:
-            grouped.append([line])
-    fields = [b"".join(group) for group in grouped]
-    consumed = len(from_line) + sum(map(len, fields))
-    # The line ending of the first header line (or of the From_ line when there is none) is the message's.
-    first = grouped[0][0] if grouped else from_line
-    eol = b"\r\n" if first.endswith(b"\r\n") else b"\n"
-    return Layout(raw, from_line, tuple(map(_field, fields)), raw[consumed:], eol)
+    block = split_block(raw)
+    fields = tuple(field(raw[a:b]) for a, b in items(raw, block.from_end, block.end, block.eol))
+    tail_end = procmail_header_end(raw, block.from_end)
+    tail = tuple(field(raw[a:b]) for a, b in items(raw, block.end, tail_end, LF)) if tail_end > block.end else ()
+    return Layout(raw, raw[:block.from_end], fields, raw[block.end:], block.eol, tail)

@@ -7,6 +7,8 @@ continuation lines included: every `X-Mailcheck*` field, and each Authentication
 carrying one of our authserv-ids (RFC 8601 §5) that your servers did not write — one below the
 entry hop's Received line (DESIGN §3; the verdict-headers check labels the same ones forged). When
 no analysis placed the boundary, every such field goes: a planted result must never survive.
+In a CR LF message procmail reads the body as header too (layout.py): lines there that would pass for
+our results go as well.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from mailcheck.auth.authserv_id import authserv_id
 from mailcheck.commands.filter.layout import Field, Layout
+from mailcheck.parse.recognise_input import unusable as unusable  # one judgement of "is this mail" for all
 from mailcheck.trust import ours_above
 
 if TYPE_CHECKING:
@@ -55,23 +58,19 @@ def written_by_us(parts: Layout, boundary: Boundary) -> int:
 def compose(parts: Layout, fields: Sequence[str], authserv_ids: Sequence[str] = (), ours_above: int = 0) -> bytes:
     """The message with `fields` (text, physical lines joined by "\\n") on top and our old fields removed."""
     from_line = parts.from_line
-    if from_line and not from_line.endswith(b"\n"):
+    if from_line and not from_line.endswith(parts.eol[-1:]):
         from_line += parts.eol  # a bare From_ line with nothing after it: ours must start a new line
     added = b"".join(
         line.encode("ascii") + parts.eol for field in fields for line in field.split("\n")
     )
     kept = remove_ours(parts, authserv_ids, ours_above)
-    return from_line + added + b"".join(kept) + parts.rest
+    return from_line + added + b"".join(kept) + _rest(parts, frozenset(a.lower() for a in authserv_ids))
 
 
-def unusable(parts: Layout) -> str | None:
-    """Why these bytes are no message we can analyse (our reason text), or None."""
-    if not parts.raw:
-        return "empty input"
-    if any(b"\x00" in field.data for field in parts.fields):
-        return "the input is not a mail message (NUL bytes in the header)"
-    if parts.fields and parts.fields[0].data[:1] in (b" ", b"\t"):
-        return "the input is not a mail message (it starts with a continuation line)"
-    if all(field.key is None for field in parts.fields):
-        return "the input is not a mail message (no header fields)"
-    return None
+def _rest(parts: Layout, ids: frozenset[str]) -> bytes:
+    """The rest of the message; in a CR LF message, without the body lines procmail would read as our
+    results (it reads up to a line of LF alone as header): the one change the filter makes to a body."""
+    if not any(_removable(line, ids) for line in parts.procmail_tail):
+        return parts.rest
+    kept = b"".join(line.data for line in parts.procmail_tail if not _removable(line, ids))
+    return kept + parts.rest[sum(len(line.data) for line in parts.procmail_tail):]

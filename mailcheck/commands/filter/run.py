@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import faulthandler
 import os
-import signal
 import sys
 from collections.abc import Callable, Mapping
-from types import FrameType
 from typing import TYPE_CHECKING
 
+from mailcheck.commands.budget import DNS_SHARE, BudgetExceeded, time_limit
 from mailcheck.commands.filter.layout import Layout, layout
 from mailcheck.commands.filter.rewrite import compose, unusable, written_by_us
 from mailcheck.reporters.headers import check_authserv_id, error_fields, report_fields
@@ -27,20 +26,11 @@ if TYPE_CHECKING:
     from mailcheck.model import Report
 
 EX_OK, EX_IOERR, EX_TEMPFAIL = 0, 74, 75
-DNS_SHARE = 0.8  # of --budget for DNS, so the DNS layer gives up (unverifiable) before the clock does
 # The hard stop: if the process is still alive this long after the budget (a check stuck inside C
 # code, where the alarm's Python handler cannot run), faulthandler's own thread ends it with status 1.
 HARD_STOP_GRACE = 5.0
 
 Analyse = Callable[[bytes], "Report"]
-
-
-class BudgetExceeded(BaseException):
-    """Raised by the alarm. A BaseException so that no `except Exception` inside a check absorbs it."""
-
-
-def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise BudgetExceeded
 
 
 def read_all(fd: int) -> tuple[bytes, str | None]:
@@ -80,18 +70,9 @@ def analysed_output(parts: Layout, analyse: Analyse, budget: float | None,
     why = unusable(parts)
     if why is not None:
         return error_output(parts, why, authserv_ids)
-    timed = budget is not None and _can_alarm()
     try:
-        previous = signal.signal(signal.SIGALRM, _on_alarm) if timed else None
-        try:
-            if timed:
-                signal.setitimer(signal.ITIMER_REAL, max(budget or 0.0, 1e-6))
+        with time_limit(budget):
             report = analyse(parts.raw)
-        finally:
-            if timed:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                # None: the old handler was not set from Python; the default is what it was.
-                signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
         fields = report_fields(report, authserv_ids[0] if authserv_ids else None)
         return compose(parts, fields, authserv_ids, written_by_us(parts, report.boundary))
     except BudgetExceeded:
@@ -100,12 +81,6 @@ def analysed_output(parts: Layout, analyse: Analyse, budget: float | None,
     except BaseException as exc:  # a crash, MemoryError, a check calling sys.exit: the mail still goes on
         log(f"internal error: {exc.__class__.__name__}: {exc}")
         return error_output(parts, f"internal error ({exc.__class__.__name__})", authserv_ids)
-
-
-def _can_alarm() -> bool:
-    import threading
-
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
 def _logger(debug: bool) -> Callable[[str], None]:

@@ -6,6 +6,10 @@ Where output goes:
 - `--format jsonl`: one JSON object per message on stdout (or in `--output FILE`), the object
   `mailcheck FILE --format json` prints plus "position"; the summary then goes to stderr (to stdout
   when the records go to a file), so a pipeline reading the records sees nothing else;
+- `--summary-format markdown|html` alone writes that document where the summary tables would go;
+  `--summary-file FILE` also writes the summary to FILE (the console keeps its tables), in
+  --summary-format or by FILE's suffix (.md, .html; else text). Both list the forged messages with
+  their positions (the first 10,000; the rest are counted);
 - the progress bar (messages, msg/s, and an ETA estimated from bytes read when the input's size is
   known) is drawn on stderr, only when stderr is a terminal and the records are not being written
   to that same terminal; --progress/--no-progress overrides.
@@ -22,18 +26,21 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 import click
 
-from mailcheck.commands.common import EXIT_CLEAN, EXIT_FORGED, analysis_options, settings_from
+from mailcheck.commands.common import EXIT_CLEAN, EXIT_FORGED, analysis_options, checked_option, settings_from
+from mailcheck.commands.options_table import MESSAGE_TIMEOUT
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
 
+    from mailcheck.commands.scan.dask_engine import DaskScanner
     from mailcheck.commands.scan.engine import Scanner
     from mailcheck.commands.scan.sources import Item
+    from mailcheck.commands.scan.tally import Tally
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a process stopped by Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
@@ -93,26 +100,39 @@ def _progress(console: Console, total: int | None) -> tuple[Progress, TaskID]:
               help="summary (default): tables at the end; jsonl: one JSON record per message.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the JSON records to this file (implies --format jsonl).")
+@click.option("--summary-format", type=click.Choice(["text", "markdown", "html"]), default=None,
+              help="The summary as text (default), Markdown (for a ticket) or one self-contained HTML page; "
+                   "with --summary-file, the format of that file (default: from its suffix, .md or .html).")
+@click.option("--summary-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the summary, listing every forged message with its position, to this file.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of cores).")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
-@click.option("--message-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
-              help="Seconds one message's analysis may take before it is stopped (0: no limit).")
+@checked_option(MESSAGE_TIMEOUT)
 @click.option("--chunk", type=click.IntRange(min=1), default=None, hidden=True,
               help="Messages per unit of work sent to a worker (tuning and tests).")
+@click.option("--engine", type=click.Choice(["pool", "dask"]), default="pool", show_default=True,
+              help="pool: worker processes on this machine; dask: a Dask cluster (the 'dask' extra), "
+                   "--scheduler's or a local one with --jobs workers.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --engine dask: the scheduler of an existing cluster (tcp://host:8786).")
+@click.option("--unordered", is_flag=True,
+              help="With --engine dask: write records as they finish, not in input order.")
 @click.option("--allow-probes", is_flag=True,
               help="Needed with --probe: a scan may name thousands of third-party servers, so probing "
                    "them takes this second, deliberate flag.")
 @analysis_options
-def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, jobs: int | None,
-                 show_progress: bool | None, message_timeout: float, chunk: int | None,
-                 allow_probes: bool, **params: Any) -> None:
+def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, summary_format: str | None,
+                 summary_file: Path | None, jobs: int | None, show_progress: bool | None, message_timeout: float,
+                 chunk: int | None, engine: str, scheduler: str | None, unordered: bool, allow_probes: bool,
+                 **params: Any) -> None:
     """Scan mbox files, Maildirs and folders of messages ('-': an mbox on stdin).
 
     Prints a summary: verdicts, labels by field, the most frequent forged findings and the messages
     that could not be read. --format jsonl writes one JSON record per message instead (the object
-    `mailcheck FILE --format json` prints, plus its "position" in the archive).
+    `mailcheck FILE --format json` prints, plus its "position" in the archive). --summary-file also
+    writes the summary to a file (text, Markdown or HTML), naming every forged message and its position.
     Exit status: 0 nothing forged, 1 something forged, 2 usage error, 130 interrupted.
     """
     from mailcheck.commands.scan.engine import DEFAULT_CHUNK, Scanner, default_jobs
@@ -129,10 +149,18 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, j
         raise click.UsageError("'-' (stdin) can be given only once")
     for path in paths:
         _check_readable(path)
+    job = Job(settings, lines=fmt == "jsonl", message_timeout=message_timeout or None)
+    if engine != "dask" and (scheduler is not None or unordered):
+        raise click.UsageError("--scheduler and --unordered go with --engine dask")
     try:
         # Raises ValueError for a bad --resolver, --dns-replay or --dns-record: exit 2 before any work.
-        scanner = Scanner(Job(settings, lines=fmt == "jsonl", message_timeout=message_timeout or None),
-                          jobs or default_jobs(), chunk or DEFAULT_CHUNK)
+        if engine == "dask":
+            from mailcheck.commands.scan.dask_engine import dask_scanner
+
+            scanner: Scanner | DaskScanner = dask_scanner(job, paths, jobs or default_jobs(), scheduler,
+                                                          unordered, chunk)
+        else:
+            scanner = Scanner(job, jobs or default_jobs(), chunk or DEFAULT_CHUNK)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
 
@@ -148,17 +176,53 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, j
     if show_progress is None:
         show_progress = sys.stderr.isatty() and not (records_to_stdout and sys.stdout.isatty())
     summary_console = _console(sys.stderr if records_to_stdout else sys.stdout)
-    sys.exit(_run(scanner, paths, out, show_progress, summary_console))
+    sink = _summary_sink(summary_format, summary_file, output)
+    sys.exit(_run(scanner, paths, out, show_progress, summary_console, sink))
 
 
-def _run(scanner: Scanner, paths: tuple[str, ...], out: TextIO | None, show_progress: bool,
-         summary_console: Console) -> int:
+def _summary_sink(fmt: str | None, path: Path | None, output: Path | None) -> SummarySink:
+    """Where the summary goes besides (or, for --summary-format markdown/html without a file, instead of)
+    the console's text tables. The file is opened now, so that an unwritable one is a usage error (exit 2)."""
+    if path is None:
+        return SummarySink(fmt or "text", None)
+    if output is not None and os.path.abspath(path) == os.path.abspath(output):
+        raise click.UsageError("--summary-file and --output name the same file")
+    suffix = path.suffix.lower()
+    fmt = fmt or ("html" if suffix in (".html", ".htm") else "markdown" if suffix in (".md", ".markdown") else "text")
+    try:
+        return SummarySink("text", (fmt, path.open("w", encoding="utf-8")))
+    except OSError as exc:
+        raise click.BadParameter(f"cannot write {path}: {exc.strerror or exc}", param_hint="--summary-file") from exc
+
+
+class SummarySink(NamedTuple):
+    console_format: str  # the summary on the console: text tables, or a Markdown/HTML document
+    file: tuple[str, TextIO] | None  # (format, open file) for --summary-file
+
+
+def _print_summary(tally: Tally, sink: SummarySink, console: Console, dns_counts: dict[str, int]) -> None:
+    from mailcheck.reporters import summary_docs
+    from mailcheck.reporters.summary import print_summary
+
+    if sink.console_format == "text":
+        print_summary(tally, console, dns_counts)
+    else:
+        console.file.write(summary_docs.render(tally, sink.console_format, dns_counts))
+        console.file.flush()
+    if sink.file is not None:
+        fmt, handle = sink.file
+        with handle:
+            handle.write(summary_docs.render(tally, fmt, dns_counts))
+
+
+def _run(scanner: Scanner | DaskScanner, paths: tuple[str, ...], out: TextIO | None, show_progress: bool,
+         summary_console: Console, sink: SummarySink) -> int:
     from contextlib import nullcontext
 
+    from mailcheck.commands.scan.engine import Scanner
     from mailcheck.commands.scan.sources import total_bytes
     from mailcheck.commands.scan.tally import Tally
     from mailcheck.lookup.honesty import warning_text
-    from mailcheck.reporters.summary import print_summary
 
     tally = Tally()
     progress = task = None
@@ -169,7 +233,8 @@ def _run(scanner: Scanner, paths: tuple[str, ...], out: TextIO | None, show_prog
     try:
         with progress if progress is not None else nullcontext():
             pending = 0
-            for outcome in scanner.run(_all_items(paths)):
+            stream = scanner.run(_all_items(paths)) if isinstance(scanner, Scanner) else scanner.run_paths(paths)
+            for outcome in stream:
                 tally.add(outcome)
                 if out is not None and outcome.line is not None:
                     out.write(outcome.line + "\n")
@@ -196,7 +261,7 @@ def _run(scanner: Scanner, paths: tuple[str, ...], out: TextIO | None, show_prog
         elif out is not None:
             out.flush()
     tally.finish(interrupted)
-    print_summary(tally, summary_console, scanner.dns_counts)
+    _print_summary(tally, sink, summary_console, scanner.dns_counts)
     if scanner.resolver is not None and (warning := warning_text(scanner.resolver)):
         print(f"mailcheck: {warning}", file=sys.stderr)  # once per run, whatever the workers found
     if interrupted:

@@ -11,8 +11,9 @@ What `mailcheck scan` accepts, and how each kind is recognised:
   each regular file is sniffed like a file given on the command line.
 - A **file** whose first line is an mbox ``From `` line is an mbox (a single .eml that starts with one
   is simply an mbox of one message); a file whose first line is a header field (``Name:``) is one
-  message; an empty file holds no message; anything else is skipped as "not a message" and listed
-  in the summary (so a stray README or binary in a folder is never analysed as mail).
+  message, and so is an Outlook .msg (by content, whatever its name); an empty file holds no message; anything
+  else is skipped as "not a message" and listed in the summary (so a stray README or binary in a folder is
+  never analysed as mail). One read as a message that is no mail after all becomes an error record.
 
 Mbox splitting (streamed line by line; RFC 4155 describes the format, and the variants mboxo/mboxrd
 cannot be told apart from the file): a ``From `` line that is not itself a header field starts a new
@@ -51,6 +52,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 from mailcheck.commands.scan.files import open_for_scan, read_error, too_large
 from mailcheck.parse.field_name import FIELD_START
+from mailcheck.parse.recognise_input import OLE2_MAGIC
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -215,7 +217,7 @@ def _file_items(source: str, path: str, numbering: _Numbering, maildir: bool = F
             if not maildir and is_from_line(first):
                 yield from _mbox_items(source, path, first, handle, numbering, path)
                 return
-            if not maildir and not looks_like_header(first):
+            if not maildir and not looks_like_header(first) and not first.startswith(OLE2_MAGIC):  # .msg: worker
                 size = os.fstat(handle.fileno()).st_size
                 yield Item(source, -1, path, 0, path, skipped=True, size=size,
                            error="not a message: the first line is neither a header field nor an mbox From line")
@@ -248,7 +250,7 @@ def _stdin_items(stream: BinaryIO, numbering: _Numbering) -> Iterator[Item]:
     except OSError as exc:
         yield Item(STDIN_NAME, numbering.take(), STDIN_NAME, 0, STDIN_NAME, error=read_error(exc))
         return
-    if not looks_like_header(first):
+    if not looks_like_header(first) and not first.startswith(OLE2_MAGIC):
         yield Item(STDIN_NAME, -1, STDIN_NAME, 0, STDIN_NAME, skipped=True, size=len(data),
                    error="not a message: the first line is neither a header field nor an mbox From line")
         return

@@ -5,14 +5,21 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mailcheck.reporters.sanitize import safe_text
+
+if TYPE_CHECKING:
+    from mailcheck.model import Finding
 
 # Every count below is bounded so that memory stays flat however many messages a scan reads.
 MAX_LISTED = 50  # unreadable / skipped messages kept by name (the rest are only counted)
 MAX_KEYS = 2000  # distinct forged-finding patterns, problems or field families kept
+MAX_FORGED_LISTED = 10_000  # forged messages kept by name and position for the summary (the rest are counted)
+MAX_FORGED_FIELDS = 8  # forged fields kept per listed message, each with its one-line reason
+REASON_CHARS = 200
 OTHER = "(other)"
 
 
@@ -29,6 +36,27 @@ class Outcome:
     forged: tuple[tuple[str, str], ...] = ()  # (check, normalised first evidence) for every forged field
     problems: tuple[str, ...] = ()  # the report's errors: input problems, checks that crashed
     line: str | None = None  # the JSON record, when the scan writes them
+    forged_fields: tuple[tuple[str, str], ...] = ()  # (field name, one-line reason), the first MAX_FORGED_FIELDS
+    forged_field_count: int = 0
+
+
+@dataclass(frozen=True)
+class ForgedMessage:
+    """A forged message as the summary lists it: where it is and which fields are forged, and why."""
+
+    name: str
+    position: dict[str, Any]  # source, index, path, offset (sources.Item.position)
+    fields: tuple[tuple[str, str], ...]
+    more_fields: int = 0  # forged fields beyond those kept
+
+
+def forged_fields(fields: Iterable[Finding]) -> tuple[tuple[tuple[str, str], ...], int]:
+    """The forged fields of a report as (name, one-line reason), at most MAX_FORGED_FIELDS, and how many."""
+    from mailcheck.reporters.findings import one_line_reason
+
+    forged = [f for f in fields if f.label.value == "forged"]
+    kept = tuple((f.name, safe_text(one_line_reason(f), REASON_CHARS)) for f in forged[:MAX_FORGED_FIELDS])
+    return kept, len(forged)
 
 
 _INDEX = re.compile(r"\[\d+\]")
@@ -89,6 +117,7 @@ class Tally:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     skipped_count: int = 0
     problems: Counter[str] = field(default_factory=Counter)
+    forged_messages: list[ForgedMessage] = field(default_factory=list)  # the first MAX_FORGED_LISTED
     dns: Counter[str] = field(default_factory=Counter)  # asked / local / shared / forwarded / sent
     started: float = field(default_factory=time.monotonic)
     elapsed: float = 0.0
@@ -112,6 +141,10 @@ class Tally:
             if family not in self.labels and len(self.labels) >= MAX_KEYS:
                 family = OTHER
             _bump(self.labels.setdefault(family, Counter()), label)
+        if outcome.status == "forged" and len(self.forged_messages) < MAX_FORGED_LISTED:
+            self.forged_messages.append(ForgedMessage(
+                outcome.name, outcome.position, outcome.forged_fields,
+                max(outcome.forged_field_count - len(outcome.forged_fields), 0)))
         for key in outcome.forged:
             _bump(self.forged, key, ("", OTHER))
             if key in self.forged and key not in self.forged_example:

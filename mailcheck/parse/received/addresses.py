@@ -6,18 +6,29 @@ import ipaddress
 import re
 from functools import lru_cache
 
-_IPISH = re.compile(r"[0-9A-Fa-f:.]*[.:][0-9A-Fa-f:.]*(?:%[\w.~-]+)?")
+# Address characters with at least one '.' or ':' among them, then perhaps a zone id. The lookahead finds the
+# separator: written as "X*[.:]X*" the two stars could split a run of ':' anywhere (quadratic backtracking).
+_IPISH = re.compile(r"(?=[0-9A-Fa-f]*[.:])[0-9A-Fa-f:.]+(?:%[\w.~-]+)?")
+# The longest text an MTA writes for one address: "IPv6:" + 45 characters of IPv4-mapped IPv6, a zone id
+# and a port. Anything longer is no address, and is not worth keeping in the cache below.
+MAX_ADDRESS_TEXT = 128
 _V4_PORT = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})(?:[.:]\d{1,5})")
 _V4_DIGITS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
-@lru_cache(maxsize=8192)
 def normalise_ip(text: str) -> str | None:
     """Text an MTA wrote for an address → its canonical form (IPv4-mapped IPv6 becomes IPv4), or None.
 
     Accepts "IPv6:" prefixes (RFC 5321 §4.1.3), zone ids ("%6") and a port glued on with ':' or '.'.
     """
     t = text.strip("[]()")
+    if len(t) > MAX_ADDRESS_TEXT:
+        return None
+    return _normalise_ip(t)
+
+
+@lru_cache(maxsize=8192)
+def _normalise_ip(t: str) -> str | None:
     if t[:5].lower() == "ipv6:":
         t = t[5:]
     if not _IPISH.fullmatch(t):

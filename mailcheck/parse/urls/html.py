@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 
 from mailcheck.parse.urls.text import bare_urls
@@ -26,6 +28,25 @@ def normalise_text(text: str) -> str:
     """What a reader sees: invisible format characters removed, runs of white space made one space."""
     text = _INVISIBLE.sub("", text)
     return " ".join(text.split())
+
+
+def tags_to_spaces(html: str) -> str:
+    """html with each "<…>" replaced by a space, as re.sub(r"<[^>]*>", " ", html) does, in linear time.
+
+    The pattern tried at every '<' of a text with no '>' after it scans to the end each time; here a '<'
+    with no '>' after it ends the search, as no later '<' has one either.
+    """
+    out: list[str] = []
+    pos = 0
+    while (start := html.find("<", pos)) >= 0:
+        end = html.find(">", start + 1)
+        if end < 0:
+            break
+        out.append(html[pos:start])
+        out.append(" ")
+        pos = end + 1
+    out.append(html[pos:])
+    return "".join(out)
 
 
 @dataclass
@@ -126,18 +147,92 @@ class _LinkParser(HTMLParser):
         self._close_anchor()
 
 
-def html_links(html: str) -> list[Raw]:
-    parser = _LinkParser()
+class _GaveUp(Exception):
+    """Unterminated constructs cost the parser more than the budget: the rest is read as plain text."""
+
+
+class _BudgetedParser(_LinkParser):
+    """_LinkParser that counts what failed attempts cost and stops when they cost too much.
+
+    html.parser is quadratic on unterminated tags and comments: at the end of the input it tries each
+    '<' after one again, and each try scans to the end of the text ("<a b='" 20,000 times took 70 s).
+    A try that fails is charged the text it may have scanned; past the budget the parser gives up.
+    """
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self.budget = budget
+        self.gave_up_at: int | None = None  # index in self.rawdata where the parser stopped
+
+    def _charge(self, i: int, result: int) -> int:
+        if result < 0:
+            self.budget -= len(self.rawdata) - i
+            if self.budget < 0:
+                self.gave_up_at = i
+                raise _GaveUp
+        return result
+
+    def parse_starttag(self, i: int) -> int:
+        return self._charge(i, super().parse_starttag(i))
+
+    def parse_endtag(self, i: int) -> int:
+        return self._charge(i, super().parse_endtag(i))
+
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        return self._charge(i, super().parse_comment(i, report))
+
+    def parse_pi(self, i: int) -> int:
+        return self._charge(i, super().parse_pi(i))
+
+    def parse_html_declaration(self, i: int) -> int:
+        return self._charge(i, super().parse_html_declaration(i))
+
+
+# What failed parser attempts may scan per HTML part: a few times the part, plus room for short parts. An
+# honest part has at most a few unterminated constructs (a page cut off mid-tag), each costing one scan.
+_BUDGET_PER_CHAR = 4
+_BUDGET_FLOOR = 1 << 18
+
+
+def _read_as_text(parser: _BudgetedParser, rest: str) -> None:
+    """rest as the parser reads text it cannot parse: data up to each '<', entities decoded."""
+    start = 0
+    while start < len(rest):
+        cut = rest.find("<", start + 1)
+        end = len(rest) if cut < 0 else cut
+        parser.handle_data(unescape(rest[start:end]))
+        start = end
+
+
+def _parse(parser: _BudgetedParser, html: str) -> str | None:
+    """Feed html to parser; a note when part of it could only be read as plain text."""
     try:
         parser.feed(html)
         parser.close()
+    except _GaveUp:
+        rest = parser.rawdata[parser.gave_up_at or 0:]
+        _read_as_text(parser, rest)
+        return (f"an HTML part has unterminated tags or comments from character {len(html) - len(rest)} of "
+                f"{len(html)} on: the {len(rest)} characters after that were read as plain text (bare URLs "
+                "found, no links or anchor text)")
+    return None
+
+
+def _budgeted(html: str) -> _BudgetedParser:
+    return _BudgetedParser(_BUDGET_PER_CHAR * len(html) + _BUDGET_FLOOR)
+
+
+def html_part_links(html: str) -> tuple[list[Raw], str | None]:
+    """The links in one HTML part, and a note when part of it could only be read as plain text."""
+    parser = _budgeted(html)
+    note = None
+    try:
+        note = _parse(parser, html)
     except (AssertionError, ValueError):
         # html.parser raises on marked sections it does not know ("<![foo]>"); defuse them and retry.
-        parser = _LinkParser()
-        try:
-            parser.feed(html.replace("<![", "&lt;!["))
-            parser.close()
-        except (AssertionError, ValueError):
-            pass  # keep whatever was collected before the parser gave up
+        html = html.replace("<![", "&lt;![")
+        parser = _budgeted(html)
+        with suppress(AssertionError, ValueError):  # keep whatever was collected before the parser gave up
+            note = _parse(parser, html)
     parser.finish()
-    return parser.found
+    return parser.found, note

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from mailcheck.parse.urls.hosts import known_suffix
-from mailcheck.parse.urls.html import Raw, html_links
+from mailcheck.parse.urls.html import Raw, html_part_links
 from mailcheck.parse.urls.split import C0_SPACE, HOST_FIRST, SCHEME, host_named_by, split_url
 from mailcheck.parse.urls.text import bare_urls
 
@@ -42,6 +42,8 @@ class Link:
 class LinkScan:
     links: tuple[Link, ...]  # first LINK_CAP distinct links, in order found
     total: int  # distinct (href, shown) pairs found in all
+    # HTML that could not be read as HTML (html.html_part_links): at most one note, for all the parts
+    notes: tuple[str, ...] = ()
 
     @property
     def truncated(self) -> bool:
@@ -98,9 +100,12 @@ def scan_links(parts: Iterable[TextPart], cap: int = LINK_CAP) -> LinkScan:
     """Every distinct (href, shown) link in the parts, in order; the first `cap` are kept."""
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
+    notes: list[str] = []
     for part in parts:
         if part.content_type == "text/html":
-            raws = html_links(part.text)
+            raws, note = html_part_links(part.text)
+            if note:
+                notes.append(note)
         else:
             raws = [Raw(url, url, "bare", None) for url in bare_urls(part.text)]
         for raw in raws:
@@ -110,7 +115,7 @@ def scan_links(parts: Iterable[TextPart], cap: int = LINK_CAP) -> LinkScan:
             seen.add(key)
             if len(links) < cap:
                 links.append(_link(raw, part.content_type))
-    return LinkScan(tuple(links), len(seen))
+    return LinkScan(tuple(links), len(seen), ("; ".join(notes),) if notes else ())
 
 
 def extract_links(parts: Iterable[TextPart]) -> list[Link]:

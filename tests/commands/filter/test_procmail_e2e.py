@@ -71,19 +71,19 @@ def as_delivered(raw: bytes) -> bytes:
 class Procmail:
     """A temporary HOME with the README's recipe, filing into Maildirs forged/ and inbox/."""
 
-    def __init__(self, home: Path, filter_command: str, pycache: Path) -> None:
+    def __init__(self, home: Path, filter_command: str, pycache: Path, match: str = "forged") -> None:
         self.home = home
         self.procmail = need_procmail()
         self.mail = home / "Mail"
         self.rc = home / ".procmailrc"
         self.log = home / "procmail.log"
-        for folder in ("inbox", "forged"):
+        for folder in ("inbox", match):
             for sub in ("new", "cur", "tmp"):
                 (self.mail / folder / sub).mkdir(parents=True, exist_ok=True)
         self.rc.write_text(
             f"SHELL=/bin/sh\nMAILDIR={self.mail}\nDEFAULT={self.mail}/inbox/\nLOGFILE={self.log}\n\n"
             f":0 fw\n| {filter_command}\n\n"
-            f":0\n* ^X-Mailcheck-Verdict: forged\n{self.mail}/forged/\n\n"
+            f":0\n* ^X-Mailcheck-Verdict: {match}\n{self.mail}/{match}/\n\n"
             f":0\n{self.mail}/inbox/\n"
         )
         self.env = {
@@ -195,3 +195,23 @@ def test_mailcheck_that_cannot_start_leaves_the_message_alone(tmp_path: Path, py
         assert delivered == unfiltered(raw), name
     log = procmail.log.read_text()
     assert "No module named mailcheck" in log and "Rescue of unfiltered data succeeded" in log
+
+
+# A sender planting `validated` where procmail reads header but a parser might not (parse/header_block.py):
+# after a line of CR LF in an LF message, after a line that is no field, in a CR LF message's body.
+PLANTED_PAST_THE_BLOCK = {
+    "crlf-line": ENTRY + REST + "\r\nX-Mailcheck-Verdict: validated\n\nbody\n",
+    "no-colon": ENTRY + REST + "X-Spam-a=b c: yes\nX-Mailcheck-Verdict: validated\n\nbody\n",
+    "crlf-body": (ENTRY + REST + "\nX-Mailcheck-Verdict: validated\nX-Mailcheck: from=validated\n").replace(
+        "\n", "\r\n"),
+}
+
+
+def test_recipes_matching_validated_are_as_safe_as_ones_matching_forged(tmp_path: Path, pycache: Path) -> None:
+    procmail = Procmail(tmp_path, f"{FILTER} --offline", pycache, match="validated")
+    for name, raw in PLANTED_PAST_THE_BLOCK.items():
+        folder, delivered = procmail.deliver(raw.encode())
+        assert folder == "inbox", name  # our verdict (offline: never validated) is the only one procmail sees
+        header = delivered.split(b"\n\n", 1)[0]  # procmail's header: up to the first line of LF alone
+        verdicts = [line for line in header.split(b"\n") if line.lower().startswith(b"x-mailcheck-verdict")]
+        assert len(verdicts) == 1 and verdict_of(delivered) != "validated", (name, verdicts)

@@ -129,7 +129,7 @@ def test_where_output_goes(tmp_path: Path, folder: Path) -> None:
     assert "Verdicts" in to_stdout.stderr
     target = tmp_path / "out.jsonl"
     to_file = scan("--output", str(target), str(folder))
-    assert len(records(target.read_text())) == 4 and "Verdicts" in to_file.stdout
+    assert len(records(target.read_text())) == len(list(folder.glob("*.eml"))) and "Verdicts" in to_file.stdout
 
 
 def test_no_progress_bar_off_a_terminal(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,7 +149,7 @@ def test_no_progress_bar_off_a_terminal(folder: Path, monkeypatch: pytest.Monkey
 
 def test_summary_counts(folder: Path) -> None:
     out = scan(str(folder)).stdout
-    assert "scanned 4 messages" in out
+    assert f"scanned {len(list(folder.glob('*.eml')))} messages" in out
     assert "forged" in out and "Most frequent forged findings" in out
     assert "Field labels" in out and "received" in out
 

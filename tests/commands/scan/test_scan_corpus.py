@@ -37,6 +37,10 @@ def test_every_corpus_message_gets_one_record_and_none_crashes(tmp_path: Path) -
     by_folder = Counter(Path(r["position"]["path"]).relative_to(CORPORA).parts[0] for r in records)
     assert by_folder["spamassassin-publiccorpus"] == 6294
     assert by_folder["nazario-phishing"] == 414 + 456
+    # Patchwork's fuzz inputs with NUL bytes in the header are no mail (parse/recognise_input.py): listed, not analysed.
+    not_mail = [r["source"] for r in records if r.get("error", "").startswith("the input is not a mail message")]
+    assert all("/patchwork/tests/data/fuzz/" in source for source in not_mail)
+    records = [r for r in records if r["source"] not in not_mail]
     failed = [(r["source"], r["error"]) for r in records if "error" in r]
     assert failed == []
     crashed = [(r["source"], e) for r in records for e in r["errors"] if " crashed: " in e]

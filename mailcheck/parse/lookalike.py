@@ -1,0 +1,211 @@
+"""Domains that imitate another: a brand's (the shipped table) or the recipient's own.
+
+Compared on registrable domains (Public Suffix List), in three strengths:
+
+- confusable: written differently, but its UTS #39-style skeleton is the other domain's ("pаypal.com" with a
+  Cyrillic а, "rnicrosoft.com", "paypa1.com"). Nobody registers such a name by chance.
+- near: one edit (a letter added, dropped, changed or two swapped) away from the other's name
+  ("paypall.com", "micosoft.com"), for names of five letters or more.
+- embeds: the brand's name inside another domain ("paypal-secure.com", "paypal.com.evil.example",
+  "secure-netflix.net"), or the same name under another suffix ("paypal.co.ke").
+
+Linear in the number of domains: each candidate's one-edit variants are looked up in prebuilt sets
+instead of computing an edit distance against every brand.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+import idna
+
+from mailcheck.lookup.domains import registrable_domain
+from mailcheck.parse.brands import Brand, brand_table
+from mailcheck.parse.skeleton import skeleton
+
+# ASCII sequences UTS #39's confusables table maps to one letter; for domains only (in a person's name
+# "rn" is just "rn").
+_ASCII_CONFUSABLES = (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("|", "l"))
+_MIN_NAME = 5  # shorter names ("ups", "bbva") have too many innocent neighbours
+_MIN_NEAR = 6  # one letter from a five-letter brand is often a word or another product ("qmail", "online")
+# Brand names that are ordinary words, so other people's domains hold them too ("pineapple", "targetpractice",
+# "outlookweekly"): never searched for inside a domain. Names or places ("amazon", "santander") still are.
+PLAIN_WORDS = frozenset({"apple", "target", "orange", "chase", "visa", "steam", "valve", "zoom", "booking", "ledger",
+                         "kraken", "discord", "telegram", "messenger", "outlook", "azure", "citi"})
+
+
+class Strength(str, Enum):
+    CONFUSABLE = "confusable"
+    NEAR = "near"
+    EMBEDS = "embeds"
+
+
+@dataclass(frozen=True)
+class Lookalike:
+    host: str  # the domain as found (Unicode when it was written so)
+    imitates: str  # the domain or name it imitates
+    strength: Strength
+    brand: Brand | None  # None when it imitates the recipient's domain
+
+    def sentence(self) -> str:
+        whose = f"{self.brand.name}'s" if self.brand else "the recipient's own"
+        if self.strength is Strength.CONFUSABLE:
+            return (f"{self.host} is written to read as {self.imitates}, {whose} domain, but is a different "
+                    "domain (lookalike characters)")
+        if self.strength is Strength.NEAR:
+            what = (f"the name {self.imitates!r} ({self.brand.name})" if self.brand
+                    else f"{self.imitates}, {whose} domain")
+            return f"{self.host} is one letter away from {what}"
+        return (f"{self.host} carries the name {self.imitates!r} ({self.brand.name if self.brand else whose}) "
+                "but is not one of its domains")
+
+
+def readable(host: str) -> str:
+    """The host as a reader sees it: punycode labels (xn--) decoded, lower case."""
+    host = host.strip().rstrip(".").lower()
+    if "xn--" not in host:
+        return host
+    try:
+        return str(idna.decode(host))
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return host
+
+
+def domain_skeleton(text: str) -> str:
+    """A domain folded for comparison: lookalike letters, accents and ASCII confusables mapped."""
+    folded = skeleton(text)
+    if not folded.isascii():
+        folded = "".join(c for c in unicodedata.normalize("NFKD", folded)
+                         if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
+    for seq, letter in _ASCII_CONFUSABLES:
+        folded = folded.replace(seq, letter)
+    return folded
+
+
+def _name_and_suffix(org: str) -> tuple[str, str]:
+    name, _, suffix = org.partition(".")
+    return name, suffix
+
+
+def _one_edit_keys(word: str) -> set[str]:
+    """Each deletion of one letter: two words one substitution or insertion apart share one (symmetric delete)."""
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _swaps(word: str) -> set[str]:
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+
+
+@dataclass(frozen=True)
+class _Index:
+    skeletons: dict[str, tuple[str, Brand]]  # skeleton of a brand's registrable domain → (domain, brand)
+    names: dict[str, Brand]  # brand names as they appear in domains
+    deletions: dict[str, list[tuple[str, Brand]]]  # a name and its one-deletion variants → [(name, brand)]
+    embedded: tuple[tuple[str, Brand], ...]  # names searched for inside other names (unambiguous, 6+)
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    table = brand_table()
+    skeletons: dict[str, tuple[str, Brand]] = {}
+    names: dict[str, Brand] = {}
+    deletions: dict[str, list[tuple[str, Brand]]] = {}
+    embedded: list[tuple[str, Brand]] = []
+    for brand in table.brands:
+        for domain in brand.domains:
+            org = registrable_domain(domain)
+            if org:
+                skeletons.setdefault(domain_skeleton(org), (org, brand))
+        for label in (label for label in brand.labels if label not in PLAIN_WORDS):
+            names.setdefault(label, brand)
+            for key in {label, *_one_edit_keys(label)}:
+                deletions.setdefault(key, []).append((label, brand))
+            if len(label) >= 6:
+                embedded.append((label, brand))
+    return _Index(skeletons, names, deletions, tuple(embedded))
+
+
+def _near(name: str, deletions: dict[str, list[tuple[str, Brand]]]) -> tuple[str, Brand] | None:
+    """A brand name one edit from this name (not equal to it), if any."""
+    if len(name) < _MIN_NEAR:
+        return None
+    for key in (name, *_one_edit_keys(name), *_swaps(name)):
+        for hit in deletions.get(key, ()):
+            if _distance_one(name, hit[0]):
+                return hit
+    return None
+
+
+def _distance_one(a: str, b: str) -> bool:
+    """Exactly one insertion, deletion, substitution or adjacent swap apart (the deletion keys over-match)."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def brand_lookalike(host: str) -> Lookalike | None:
+    """How this host imitates a brand in the table, or None (also None for the brand's own domains)."""
+    seen = readable(host)
+    if not seen or brand_table().owner(seen) is not None:
+        return None
+    org = registrable_domain(seen)
+    if org is None:
+        return None
+    index = _index()
+    folded = domain_skeleton(org)
+    hit = index.skeletons.get(folded)
+    if hit is not None:
+        return Lookalike(seen, hit[0], Strength.CONFUSABLE, hit[1])
+    name = _name_and_suffix(folded)[0].replace("-", "")  # "pay-pal" reads as the name "paypal"
+    same = index.names.get(name)
+    if same is not None:
+        return Lookalike(seen, name, Strength.EMBEDS, same)
+    near = _near(name, index.deletions)
+    if near is not None:
+        return Lookalike(seen, near[0], Strength.NEAR, near[1])
+    return _embedding(seen, org, folded, index)
+
+
+def _embedding(seen: str, org: str, folded_org: str, index: _Index) -> Lookalike | None:
+    """The brand's name as a word of the registrable name ("paypal-secure") or in a sub-domain label."""
+    name, _ = _name_and_suffix(folded_org)
+    subdomain = seen[: -len(org)].rstrip(".") if seen.endswith(org) else ""
+    parts = set(name.split("-"))
+    for label in domain_skeleton(subdomain).split(".") if subdomain else ():
+        parts.update(label.split("-"))
+        parts.add(label.replace("-", ""))
+    for part in parts:
+        brand = index.names.get(part)
+        if brand is not None:
+            return Lookalike(seen, part, Strength.EMBEDS, brand)
+    squashed = name.replace("-", "")
+    for label, brand in index.embedded:
+        if label in squashed:
+            return Lookalike(seen, label, Strength.EMBEDS, brand)
+    return None
+
+
+def recipient_lookalike(host: str, recipient_orgs: frozenset[str]) -> Lookalike | None:
+    """How this host imitates one of the recipient's own registrable domains, or None."""
+    seen = readable(host)
+    org = registrable_domain(seen) if seen else None
+    if org is None or org in recipient_orgs:
+        return None
+    folded = domain_skeleton(org)
+    name, suffix = _name_and_suffix(folded)
+    for mine in sorted(recipient_orgs):
+        mine_folded = domain_skeleton(mine)
+        if folded == mine_folded:
+            return Lookalike(seen, mine, Strength.CONFUSABLE, None)
+        mine_name, mine_suffix = _name_and_suffix(mine_folded)
+        if len(mine_name) >= _MIN_NAME and (_distance_one(name, mine_name) and suffix == mine_suffix):
+            return Lookalike(seen, mine, Strength.NEAR, None)
+    return None

@@ -1,0 +1,58 @@
+"""URL shorteners, free hosting, form builders and tunnels (mailcheck/data/services.json), found by a link's host.
+
+A host is looked up by itself and by each name it ends with, so the cost is the number of its labels,
+not the size of the table.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mailcheck.data import read_text
+
+
+@dataclass(frozen=True)
+class Service:
+    entry: str  # the table's entry: "bit.ly", "*.web.app", "docs.google.com/forms"
+    kind: str  # "shortener", "hosting", "form", "tunnel"
+    meaning: str  # the table's sentence for the kind
+
+
+@dataclass(frozen=True)
+class ServiceTable:
+    exact: dict[str, tuple[tuple[str, Service], ...]]  # host (or suffix) → (path prefix, service); "" = any path
+    subdomain_only: dict[str, Service]  # "*.web.app": only hosts below web.app
+    source: str
+
+
+@lru_cache(maxsize=1)
+def service_table() -> ServiceTable:
+    data = json.loads(read_text("services.json"))
+    exact: dict[str, list[tuple[str, Service]]] = {}
+    subdomain_only: dict[str, Service] = {}
+    for kind, entries in data["services"].items():
+        for entry in entries:
+            service = Service(entry, kind, data["kinds"][kind])
+            if entry.startswith("*."):
+                subdomain_only[entry[2:]] = service
+                continue
+            host, slash, path = entry.partition("/")
+            exact.setdefault(host, []).append((slash + path, service))
+    source = f"{data['title']} (compiled {data['compiled']}). {data['source']}"
+    return ServiceTable({k: tuple(v) for k, v in exact.items()}, subdomain_only, source)
+
+
+def service_of(host: str, path: str = "/") -> Service | None:
+    """The service this host (and path, for entries that name one) belongs to, or None."""
+    table = service_table()
+    labels = host.rstrip(".").lower().split(".")
+    for i in range(len(labels)):
+        name = ".".join(labels[i:])
+        if i > 0 and name in table.subdomain_only:
+            return table.subdomain_only[name]
+        for prefix, service in table.exact.get(name, ()):
+            if not prefix or (path or "/").startswith(prefix):
+                return service
+    return None
