@@ -151,8 +151,22 @@ def _distance_one(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
+# Hosts recur from message to message (a list's own, the big senders'); the answer depends on the host alone
+# (the table is fixed for the run), so it is kept. Long hosts are not worth keeping and are judged each time.
+_KEPT_HOST = 255
+
+
 def brand_lookalike(host: str) -> Lookalike | None:
     """How this host imitates a brand in the table, or None (also None for the brand's own domains)."""
+    return _brand_lookalike_kept(host) if len(host) <= _KEPT_HOST else _brand_lookalike(host)
+
+
+@lru_cache(maxsize=8192)
+def _brand_lookalike_kept(host: str) -> Lookalike | None:
+    return _brand_lookalike(host)
+
+
+def _brand_lookalike(host: str) -> Lookalike | None:
     seen = readable(host)
     if not seen or brand_table().owner(seen) is not None:
         return None

@@ -97,7 +97,10 @@ def _listing(title: str, rows: Iterable[tuple[str, str]], total: int) -> Table:
 
 
 def where(position: dict[str, Any]) -> str:
-    """A message's place in its archive: its ordinal under its PATH and its first byte in its file."""
+    """A message's place in its archive: its ordinal under its PATH and its first byte in its file (or its
+    IMAP UID)."""
+    if "uid" in position:
+        return f"index {position.get('index', '?')}, UID {position['uid']}"
     return f"index {position.get('index', '?')}, offset {position.get('offset', '?')}"
 
 

@@ -32,6 +32,7 @@ import click
 
 from mailcheck.commands.common import EXIT_CLEAN, EXIT_FORGED, analysis_options, checked_option, settings_from
 from mailcheck.commands.options_table import MESSAGE_TIMEOUT
+from mailcheck.commands.scan.urls import is_imap_url, is_url, parse_storage_options
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -46,8 +47,27 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a process stopp
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 
-def _check_readable(path: str) -> None:
+class _PathOrURL(click.Path):
+    """A local PATH that must exist, or a URL (checked when the scan starts, with its storage options)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value if isinstance(value, str) and is_url(value) else super().convert(value, param, ctx)
+
+
+def _check_readable(path: str, storage: dict[str, Any]) -> None:
     """An unreadable PATH is a usage error (exit 2); an unreadable file inside a folder is not."""
+    if is_imap_url(path):  # imap[s]://: logs in and opens the mailbox now
+        from mailcheck.commands.scan import imap_source
+
+        if (why := imap_source.check(path)) is not None:
+            raise click.BadParameter(why, param_hint="PATH")  # why never holds the URL's password
+        return
+    if is_url(path):
+        from mailcheck.commands.scan import remote
+
+        if (why := remote.check(path, storage)) is not None:
+            raise click.BadParameter(f"cannot read {path}: {why}", param_hint="PATH")
+        return
     try:
         if os.path.isdir(path):
             with os.scandir(path):
@@ -59,11 +79,20 @@ def _check_readable(path: str) -> None:
         raise click.BadParameter(f"cannot read {path}: {exc.strerror or exc}", param_hint="PATH") from exc
 
 
-def _all_items(paths: tuple[str, ...]) -> Iterator[Item]:
+def _all_items(paths: tuple[str, ...], storage: dict[str, Any]) -> Iterator[Item]:
     from mailcheck.commands.scan.sources import items
 
     for path in paths:
-        yield from items(path)
+        if is_imap_url(path):
+            from mailcheck.commands.scan import imap_source
+
+            yield from imap_source.items(path)
+        elif is_url(path):
+            from mailcheck.commands.scan import remote
+
+            yield from remote.items(path, storage)
+        else:
+            yield from items(path)
 
 
 def _console(stream: TextIO) -> Console:
@@ -95,7 +124,7 @@ def _progress(console: Console, total: int | None) -> tuple[Progress, TaskID]:
 
 @click.command("scan")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...",
-                type=click.Path(exists=True, allow_dash=True))
+                type=_PathOrURL(exists=True, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["summary", "jsonl"]), default=None,
               help="summary (default): tables at the end; jsonl: one JSON record per message.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
@@ -119,15 +148,20 @@ def _progress(console: Console, total: int | None) -> tuple[Progress, TaskID]:
               help="With --engine dask: the scheduler of an existing cluster (tcp://host:8786).")
 @click.option("--unordered", is_flag=True,
               help="With --engine dask: write records as they finish, not in input order.")
+@click.option("--storage-option", "storage_pairs", multiple=True, metavar="KEY=VALUE",
+              help="For PATHs that are URLs (s3://bucket/archive.mbox, the 'remote' extra): an fsspec option, "
+                   "e.g. endpoint_url=http://127.0.0.1:9000 or anon=true; repeatable.")
 @click.option("--allow-probes", is_flag=True,
               help="Needed with --probe: a scan may name thousands of third-party servers, so probing "
                    "them takes this second, deliberate flag.")
 @analysis_options
 def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, summary_format: str | None,
                  summary_file: Path | None, jobs: int | None, show_progress: bool | None, message_timeout: float,
-                 chunk: int | None, engine: str, scheduler: str | None, unordered: bool, allow_probes: bool,
-                 **params: Any) -> None:
-    """Scan mbox files, Maildirs and folders of messages ('-': an mbox on stdin).
+                 chunk: int | None, engine: str, scheduler: str | None, unordered: bool,
+                 storage_pairs: tuple[str, ...], allow_probes: bool, **params: Any) -> None:
+    """Scan mbox files, Maildirs and folders of messages ('-': an mbox on stdin; s3://bucket/key, file:///path
+    or another fsspec URL: the same, read remotely, with the 'remote' extra; imaps://user@host/INBOX: an IMAP
+    mailbox, read-only, the password from $MAILCHECK_IMAP_PASSWORD or ~/.netrc).
 
     Prints a summary: verdicts, labels by field, the most frequent forged findings and the messages
     that could not be read. --format jsonl writes one JSON record per message instead (the object
@@ -147,8 +181,14 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, s
         raise click.UsageError("--output writes JSON records: use it with --format jsonl")
     if paths.count("-") > 1:
         raise click.UsageError("'-' (stdin) can be given only once")
+    try:
+        storage = parse_storage_options(storage_pairs)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--storage-option") from exc
+    if engine == "dask" and any(is_url(path) for path in paths):
+        raise click.UsageError("--engine dask reads local paths only: scan URLs with the default engine")
     for path in paths:
-        _check_readable(path)
+        _check_readable(path, storage)
     job = Job(settings, lines=fmt == "jsonl", message_timeout=message_timeout or None)
     if engine != "dask" and (scheduler is not None or unordered):
         raise click.UsageError("--scheduler and --unordered go with --engine dask")
@@ -177,7 +217,7 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, s
         show_progress = sys.stderr.isatty() and not (records_to_stdout and sys.stdout.isatty())
     summary_console = _console(sys.stderr if records_to_stdout else sys.stdout)
     sink = _summary_sink(summary_format, summary_file, output)
-    sys.exit(_run(scanner, paths, out, show_progress, summary_console, sink))
+    sys.exit(_run(scanner, paths, out, show_progress, summary_console, sink, storage))
 
 
 def _summary_sink(fmt: str | None, path: Path | None, output: Path | None) -> SummarySink:
@@ -216,7 +256,7 @@ def _print_summary(tally: Tally, sink: SummarySink, console: Console, dns_counts
 
 
 def _run(scanner: Scanner | DaskScanner, paths: tuple[str, ...], out: TextIO | None, show_progress: bool,
-         summary_console: Console, sink: SummarySink) -> int:
+         summary_console: Console, sink: SummarySink, storage: dict[str, Any]) -> int:
     from contextlib import nullcontext
 
     from mailcheck.commands.scan.engine import Scanner
@@ -233,7 +273,8 @@ def _run(scanner: Scanner | DaskScanner, paths: tuple[str, ...], out: TextIO | N
     try:
         with progress if progress is not None else nullcontext():
             pending = 0
-            stream = scanner.run(_all_items(paths)) if isinstance(scanner, Scanner) else scanner.run_paths(paths)
+            stream = (scanner.run(_all_items(paths, storage)) if isinstance(scanner, Scanner)
+                      else scanner.run_paths(paths))
             for outcome in stream:
                 tally.add(outcome)
                 if out is not None and outcome.line is not None:
