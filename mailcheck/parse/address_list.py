@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 # Phishing writes "Microsoft account team ,_<x@example.com>": RFC 5322 reads "Microsoft account team"
 # as a broken address and "_" as the display name, but mail clients show everything before the '<'
 # as one name. So a piece with no address of its own (no '@', no '<') joins the piece after it.
 
 
-def pieces(value: str) -> list[str]:
-    """The field cut at commas outside quotes, angle brackets and comments."""
-    found: list[str] = []
-    start = 0
-    depth = 0  # parentheses
+OPEN, CLOSE, TOP, INNER = "open", "close", "top", "inner"
+
+
+def lexical(value: str) -> Iterator[tuple[str, str, int]]:
+    """Each character with its kind and the comment depth after it: OPEN/CLOSE for a comment's
+    parentheses, TOP outside quotes, comments and angle brackets, INNER anywhere else. The one reading
+    of quotes, backslash escapes, comments and <…> that every splitter of an address list shares."""
+    depth = 0
     angle = quoted = escaped = False
-    for i, ch in enumerate(value):
+    for ch in value:
+        kind = INNER
         if escaped:
             escaped = False
         elif ch == "\\":
@@ -24,15 +30,27 @@ def pieces(value: str) -> list[str]:
             quoted = True
         elif ch == "(":
             depth += 1
+            kind = OPEN
         elif ch == ")":
             depth = max(depth - 1, 0)
+            kind = CLOSE
         elif depth:
-            continue
+            pass
         elif ch == "<":
             angle = True
         elif ch == ">":
             angle = False
-        elif ch == "," and not angle:
+        elif not angle:
+            kind = TOP
+        yield ch, kind, depth
+
+
+def pieces(value: str) -> list[str]:
+    """The field cut at commas outside quotes, angle brackets and comments."""
+    found: list[str] = []
+    start = 0
+    for i, (ch, kind, _depth) in enumerate(lexical(value)):
+        if kind is TOP and ch == ",":
             found.append(value[start:i])
             start = i + 1
     found.append(value[start:])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import email.utils
 
-from mailcheck.parse.address_list import join_stray_phrases, pieces
+from mailcheck.parse.address_list import CLOSE, OPEN, TOP, join_stray_phrases, lexical, pieces
 
 # Nesting the stdlib's recursion handles comfortably (a few frames per level, far below the limit).
 MAX_NESTING = 32
@@ -21,29 +21,11 @@ MAX_GROUP_MEMBERS = 1000
 
 def _shape(value: str) -> tuple[int, int, int]:
     """(deepest comment nesting, top-level ':', top-level ','), counted outside quotes and angle brackets."""
-    deepest = depth = colons = commas = 0
-    angle = quoted = escaped = False
-    for ch in value:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif quoted:
-            quoted = ch != '"'
-        elif ch == '"':
-            quoted = True
-        elif ch == "(":
-            depth += 1
+    deepest = colons = commas = 0
+    for ch, kind, depth in lexical(value):
+        if kind is OPEN:
             deepest = max(deepest, depth)
-        elif ch == ")":
-            depth = max(depth - 1, 0)
-        elif depth:
-            continue
-        elif ch == "<":
-            angle = True
-        elif ch == ">":
-            angle = False
-        elif not angle:
+        elif kind is TOP:
             colons += ch == ":"
             commas += ch == ","
     return deepest, colons, commas
@@ -52,35 +34,13 @@ def _shape(value: str) -> tuple[int, int, int]:
 def _flatten(piece: str) -> str:
     """piece without group syntax (the group names before ':' and the ';') and with comments one level deep."""
     out: list[str] = []
-    depth = 0
-    angle = quoted = escaped = False
-    for ch in piece:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif quoted:
-            quoted = ch != '"'
-        elif ch == '"':
-            quoted = True
-        elif ch == "(":
-            depth += 1
-            if depth > 1:
-                ch = " "  # an inner comment's text stays part of the outer one
-        elif ch == ")":
-            depth = max(depth - 1, 0)
-            if depth:
-                ch = " "
-        elif depth:
-            pass
-        elif ch == "<":
-            angle = True
-        elif ch == ">":
-            angle = False
-        elif not angle and ch == ":":
+    for ch, kind, depth in lexical(piece):
+        if (kind is OPEN and depth > 1) or (kind is CLOSE and depth):
+            ch = " "  # an inner comment's text stays part of the outer one
+        elif kind is TOP and ch == ":":
             out.clear()  # what came before is the names of the groups this address sits in
             continue
-        elif not angle and ch == ";":
+        elif kind is TOP and ch == ";":
             continue
         out.append(ch)
     return "".join(out)

@@ -31,9 +31,9 @@ from mailcheck.commands.scan import dask_tasks
 from mailcheck.commands.scan.ranges import Counted, FileList, Range, cut, slices
 from mailcheck.commands.scan.sources import walk_files
 from mailcheck.commands.scan.tally import Outcome
-from mailcheck.commands.scan.worker import ChunkResult, Job, failed_outcome
+from mailcheck.commands.scan.totals import ChunkTotals
+from mailcheck.commands.scan.worker import Job, failed_outcome
 from mailcheck.lookup.factory import check_dns_options
-from mailcheck.lookup.honesty import worst_report
 
 if TYPE_CHECKING:
     from mailcheck.lookup.record import Recorder
@@ -52,7 +52,7 @@ INSTALL = "--engine dask needs Dask: pip install 'mailcheck[dask]'"
 Unit = tuple[Range, list[Range]] | FileList
 
 
-class DaskScanner:
+class DaskScanner(ChunkTotals):
     """Runs a scan on Dask: `for outcome in scanner.run_paths(paths)`, then close() (or abort())."""
 
     def __init__(self, job: Job, jobs: int, scheduler: str | None = None, unordered: bool = False,
@@ -242,15 +242,6 @@ class DaskScanner:
                 item = self._submit(dask_tasks.describe, task, n).result()
                 why = KILLED if isinstance(exc, killed) else f"the analysis failed on a worker: {exc}"
                 yield failed_outcome(item, why, self.job.lines)
-
-    def _take(self, result: ChunkResult) -> list[Outcome]:
-        if self._recorder is not None:
-            for answer in result.dns_used:
-                self._recorder.add(answer)
-        for key, value in result.dns_counts.items():
-            self.dns_counts[key] = self.dns_counts.get(key, 0) + value
-        self.resolver = worst_report(self.resolver, result.resolver)
-        return result.outcomes
 
 
 def dask_scanner(job: Job, paths: Iterable[str], jobs: int, scheduler: str | None, unordered: bool,

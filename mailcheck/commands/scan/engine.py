@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from mailcheck.commands.scan.sources import Item
 from mailcheck.commands.scan.tally import Outcome
+from mailcheck.commands.scan.totals import ChunkTotals
 from mailcheck.commands.scan.worker import (
     Analyzer,
     ChunkResult,
@@ -41,7 +42,6 @@ from mailcheck.commands.scan.worker import (
     work,
 )
 from mailcheck.lookup.factory import check_dns_options
-from mailcheck.lookup.honesty import worst_report
 
 if TYPE_CHECKING:
     from multiprocessing.managers import SyncManager
@@ -80,7 +80,7 @@ def _chain(firsts: list[list[Item]], rest: Iterator[list[Item]]) -> Iterator[lis
     yield from rest
 
 
-class Scanner:
+class Scanner(ChunkTotals):
     """Runs a scan: `for outcome in scanner.run(items)`, then close() (or abort() on Ctrl-C)."""
 
     def __init__(self, job: Job, jobs: int, chunk: int = DEFAULT_CHUNK, start_method: str = "forkserver") -> None:
@@ -180,15 +180,6 @@ class Scanner:
         return clean
 
     # -- internals -------------------------------------------------------------------------------
-
-    def _take(self, result: ChunkResult) -> list[Outcome]:
-        if self._recorder is not None:
-            for answer in result.dns_used:
-                self._recorder.add(answer)
-        for key, value in result.dns_counts.items():
-            self.dns_counts[key] = self.dns_counts.get(key, 0) + value
-        self.resolver = worst_report(self.resolver, result.resolver)
-        return result.outcomes
 
     def _pool_now(self) -> ProcessPoolExecutor:
         if self._pool is not None:
