@@ -1,13 +1,17 @@
-"""Start-up cost of `mailcheck filter --offline` (one process per message under procmail) beside `python -c pass`.
+"""Start-up cost of `mailcheck filter --offline` (one process per message under procmail) beside the interpreter's own.
 
-    python3 benchmarks/filter_startup.py [--runs N] [--message FILE]
+    python3 benchmarks/filter_startup.py [--runs N] [--message FILE] [--base-tree DIR] [--hyperfine]
 
-Uses hyperfine when it is installed, else a timing loop. Every command is run with the real interpreter
-(sys.executable), not a pyenv/virtualenv shim, so the numbers are the interpreter's and ours. Also runs
-the filter with the DNS checks against a DNS server on 127.0.0.1 (tests/support/dns_server.py) that
-answers for the sample's domains. Prints the mean wall time of each command and the ratio to the bare
-interpreter, and the modules the offline filter imports that it should not (rich, dnspython, pyspf,
-dkimpy, click).
+Runs N rounds (default 30, after 3 warm-up rounds); each round runs every command once, in turn, so the
+shared machine's other load falls on all of them alike (paired). The commands: `python -c pass` (the
+interpreter's floor), `python -c "import email, re"` (the floor plus the stdlib a mail tool cannot do
+without), the filter offline, and the filter with the DNS checks against a DNS server on 127.0.0.1
+(tests/support/dns_server.py) that answers for the sample's domains. `--base-tree DIR` adds the offline
+filter of another copy of the project (an older tree, run with PYTHONPATH=DIR) to the same rounds.
+Every command is run with the real interpreter (sys.executable), not a pyenv/virtualenv shim. Prints
+the median CPU time (user+sys of the process: the steadier figure on a loaded machine) and wall time
+of each, its extra over both floors, and the modules the offline filter imports that it should not.
+`--hyperfine` times with hyperfine instead (wall means, not paired).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,7 +30,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("rich", "dns.resolver", "spf", "dkim", "click", "publicsuffixlist", "nacl")
+# Never needed offline: the terminal report, the CLI framework, DNS, SPF/DKIM/ARC, the SMTP prober, Dask.
+HEAVY = ("rich", "click", "dns.resolver", "spf", "dkim", "nacl", "authres", "dask", "distributed", "fsspec",
+         "mailcheck.probe.smtp", "mailcheck.probe.prober", "mailcheck.lookup.mx", "mailcheck.commands.group")
+# Needed only for some messages: HTML bodies, attachments.
+ON_DEMAND = ("selectolax", "magic", "oletools", "mailcheck.parse.filetypes", "mailcheck.parse.containers")
 FALLBACK = (b"Received: from a.example.net (a.example.net [192.0.2.1])\n\tby mx.example.org with ESMTP;"
             b" Wed, 18 Nov 2026 12:00:00 +0000\nFrom: Alice <alice@example.net>\nTo: bob@example.org\n"
             b"Subject: hello\nDate: Wed, 18 Nov 2026 11:59:58 +0000\nMessage-ID: <1@example.net>\n\nHi.\n")
@@ -42,9 +51,15 @@ ZONE = {
 }
 
 
-def commands(resolver: str | None) -> dict[str, list[str]]:
+PASS, EMAIL_RE = "python -c pass", 'python -c "import email, re"'
+
+
+def commands(resolver: str | None, base_tree: Path | None = None) -> dict[str, list[str]]:
     script = Path(sys.executable).with_name("mailcheck")
-    cmds = {"python -c pass": [sys.executable, "-c", "pass"]}
+    cmds = {PASS: [sys.executable, "-c", "pass"], EMAIL_RE: [sys.executable, "-c", "import email, re"]}
+    if base_tree is not None:
+        cmds["base tree: python -m mailcheck filter --offline"] = [
+            sys.executable, "-m", "mailcheck", "filter", "--offline"]
     if script.exists():
         cmds["mailcheck filter --offline"] = [str(script), "filter", "--offline"]
     cmds["python -m mailcheck filter --offline"] = [sys.executable, "-m", "mailcheck", "filter", "--offline"]
@@ -66,13 +81,14 @@ def start_dns() -> Any:
 PYCACHE = tempfile.mkdtemp(prefix="mailcheck-pycache-")
 
 
-def env() -> dict[str, str]:
+def env(tree: Path = ROOT) -> dict[str, str]:
     """Bytecode is cached as in any installation (the warm-up runs write it), but in a temporary
-    directory: PYTHONDONTWRITEBYTECODE would make every run compile every module again."""
+    directory: PYTHONDONTWRITEBYTECODE would make every run compile every module again (and a
+    read-only tree could not keep it)."""
     e = dict(os.environ)
     e.pop("PYTHONDONTWRITEBYTECODE", None)
     e["PYTHONPYCACHEPREFIX"] = PYCACHE
-    e["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), e.get("PYTHONPATH", "")]))
+    e["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree), e.get("PYTHONPATH", "")]))
     return e
 
 
@@ -96,56 +112,76 @@ def _quote(arg: str) -> str:
     return arg if arg and all(c.isalnum() or c in "/._-=:" for c in arg) else "'" + arg.replace("'", "'\\''") + "'"
 
 
-def with_loop(cmds: dict[str, list[str]], message: Path, runs: int) -> dict[str, float]:
+def with_loop(cmds: dict[str, list[str]], message: Path, runs: int,
+              base_tree: Path | None = None) -> dict[str, tuple[float, float]]:
+    """(median wall seconds, median CPU seconds) of each command over `runs` alternated rounds."""
     raw = message.read_bytes()
-    result = {}
-    for name, cmd in cmds.items():
-        times = []
-        for i in range(runs + 3):
+    wall: dict[str, list[float]] = {name: [] for name in cmds}
+    cpu: dict[str, list[float]] = {name: [] for name in cmds}
+    envs = {name: env(base_tree) if base_tree is not None and name.startswith("base tree") else env()
+            for name in cmds}
+    for i in range(runs + 3):
+        for name, cmd in cmds.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
-            subprocess.run(cmd, input=raw, stdout=subprocess.DEVNULL, check=True, env=env())
-            if i >= 3:  # warm-up runs fill the page cache and __pycache__
-                times.append(time.perf_counter() - started)
-        result[name] = statistics.mean(times)
-    return result
+            # cwd: not the project, so that `python -m mailcheck` finds the tree PYTHONPATH names
+            subprocess.run(cmd, input=raw, stdout=subprocess.DEVNULL, check=True, env=envs[name],
+                           cwd=tempfile.gettempdir())
+            elapsed = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if i >= 3:  # warm-up rounds fill the page cache and the bytecode cache
+                wall[name].append(elapsed)
+                cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return {name: (statistics.median(wall[name]), statistics.median(cpu[name])) for name in cmds}
 
 
-def heavy_imports(message: Path) -> list[str]:
-    """Top-level packages from HEAVY that one offline filter run imports (python -X importtime)."""
+def imported(message: Path, wanted: tuple[str, ...]) -> list[str]:
+    """The modules from `wanted` that one offline filter run imports (python -X importtime)."""
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "mailcheck", "filter", "--offline"],
-                          input=message.read_bytes(), capture_output=True, env=env(), check=True)
+                          input=message.read_bytes(), capture_output=True, env=env(), check=True,
+                          cwd=tempfile.gettempdir())
     names = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.decode().splitlines() if "|" in line}
-    return sorted(h for h in HEAVY if h in names)
+    return sorted(h for h in wanted if h in names)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--message", type=Path, default=None, help="default: samples/clean.eml")
-    parser.add_argument("--loop", action="store_true", help="time with a Python loop even if hyperfine exists")
+    parser.add_argument("--base-tree", type=Path, default=None, help="also time this copy of the project")
+    parser.add_argument("--hyperfine", action="store_true", help="time with hyperfine (wall means, not paired)")
     args = parser.parse_args()
     message = args.message or ROOT / "samples" / "clean.eml"
     with tempfile.NamedTemporaryFile(suffix=".eml", delete=False) as tmp:
         tmp.write(message.read_bytes() if message.exists() else FALLBACK)
     sample = Path(tmp.name)
     server = start_dns()
+    use_hyperfine = args.hyperfine and shutil.which("hyperfine") is not None
     try:
-        cmds = commands(server.resolver if server is not None else None)
-        tool = "hyperfine" if shutil.which("hyperfine") and not args.loop else "loop"
-        means = (with_hyperfine if tool == "hyperfine" else with_loop)(cmds, sample, args.runs)
-        heavy = heavy_imports(sample)
+        # hyperfine runs every command in one environment: the base tree needs its own PYTHONPATH
+        cmds = commands(server.resolver if server is not None else None, None if use_hyperfine else args.base_tree)
+        if use_hyperfine:
+            means = {name: (mean, float("nan")) for name, mean in with_hyperfine(cmds, sample, args.runs).items()}
+        else:
+            means = with_loop(cmds, sample, args.runs, args.base_tree)
+        heavy, on_demand = imported(sample, HEAVY), imported(sample, ON_DEMAND)
     finally:
         sample.unlink()
         shutil.rmtree(PYCACHE, ignore_errors=True)
         if server is not None:
             server.stop()
-    base = means["python -c pass"]
     shown = message.name if message.exists() else "(built in)"
-    print(f"filter start-up, {args.runs} runs each ({tool}), message {shown}")
-    for name, mean in means.items():
-        extra = (mean - base) * 1000
-        print(f"  {name:40s} {mean * 1000:7.1f} ms   {mean / base:4.2f}x   (+{extra:.1f} ms)")
-    print("  heavy modules imported offline:", ", ".join(heavy) or "none")
+    how = "hyperfine, wall means" if use_hyperfine else "alternated rounds, medians"
+    print(f"filter start-up, {args.runs} runs each ({how}), message {shown}")
+    index = 0 if use_hyperfine else 1  # CPU seconds when measured, else wall
+    floor, stdlib = means[PASS][index], means[EMAIL_RE][index]
+    print(f"  {'command':58s} {'CPU ms' if index else 'wall ms':>8s} {'wall ms':>8s}  extra over pass / over email,re")
+    for name, (wall, cpu) in means.items():
+        value = (cpu if index else wall) * 1000
+        print(f"  {name:58s} {value:8.1f} {wall * 1000:8.1f}  {value - floor * 1000:+.1f} / "
+              f"{value - stdlib * 1000:+.1f} ms")
+    print("  modules never needed offline, imported:", ", ".join(heavy) or "none")
+    print("  modules needed only for some messages, imported for this one:", ", ".join(on_demand) or "none")
 
 
 if __name__ == "__main__":

@@ -5,11 +5,15 @@
 Builds one mbox from ../shared/corpora/spamassassin-publiccorpus (6,294 messages, each file already
 starting with its mbox From line; body lines are mboxrd-quoted as a writer would) in a temporary
 folder, then, in the same run, times each command below in its own process and samples the resident
-memory of its whole process tree (/proc, every 20 ms):
+memory of its whole process tree (/proc, every 20 ms). `--runs N` rounds, each running every command in
+turn (so the shared machine's other load falls on all alike); the medians are quoted (benchmarks/rounds.py):
 
 - baseline: mailbox.mbox + email.message_from_bytes(policy=compat32), touching every header;
 - mailcheck scan --offline --format jsonl at --jobs 1 and --jobs 2 (records to a file; the record
-  count is checked against the message count);
+  count is checked against the message count), and the records' size per message and against the input;
+- scan --offline --engine dask on a 2-worker LocalCluster (started and stopped by the scan, so its
+  start-up is in the time), when dask and distributed are installed (the `dask` extra); its records
+  and --jobs 2's are compared with --jobs 1's byte for byte;
 - --with-dns: scan --jobs 2 with the DNS checks, against the loopback test DNS server
   (tests/support/dns_server.py) serving a generated zone: MX, A and SPF for every sender and From
   domain, DMARC p=none, and a DKIM key for the one message in ten the benchmark signs itself;
@@ -17,7 +21,8 @@ memory of its whole process tree (/proc, every 20 ms):
 - --profile: cProfile of scan --jobs 1 on the first 1,500 messages, time by pipeline stage and check;
 - benchmarks/filter_startup.py, when present (the filter's start-up time).
 
-Prints a table, the ratios (scan --jobs 1 / baseline, --jobs 2 / --jobs 1) and where time goes.
+Prints a table (median msg/s and CPU seconds, each against the baseline's), the ratios (scan --jobs 1 /
+baseline, --jobs 2 / --jobs 1, dask / --jobs 2) and, with --profile, where time goes.
 """
 
 from __future__ import annotations
@@ -30,19 +35,29 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, cast
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the project's root
+from benchmarks.rounds import (
+    Result,
+    dask_available,
+    measure,
+    ratios,
+    record_size,
+    same_records,
+    scan_commands,
+    summary_table,
+)
+from benchmarks.scan_profile import profile
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "spamassassin-publiccorpus"
 FOLDERS = ("easy_ham", "easy_ham_2", "hard_ham", "hard_ham_2", "spam", "spam_2")
 SIGN_EVERY = 10
 SEPARATOR_DATE = "Thu Aug 22 12:00:00 2002"
-PROFILE_MESSAGES = 1500
 
 BASELINE = """
 import email, mailbox, sys
@@ -162,105 +177,7 @@ def _signer() -> _Signer:
     return signer
 
 
-# -- measuring ---------------------------------------------------------------------------------------
-
-
-def _children(pid: int) -> list[int]:
-    kids: list[int] = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as handle:
-                kids += [int(p) for p in handle.read().split()]
-    except OSError:
-        pass
-    return kids
-
-
-def _rss_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
-class TreeMemory:
-    """Samples the RSS of a process and all its descendants (peak of the sum and of the largest one)
-    and their CPU time (last value seen per process: the machine is shared, so wall time alone
-    mixes in other people's load; CPU seconds do not)."""
-
-    def __init__(self, pid: int, every: float = 0.02) -> None:
-        self.pid, self.every = pid, every
-        self.peak_total = self.peak_one = 0
-        self.cpu: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            pids, todo = [], [self.pid]
-            while todo:
-                pid = todo.pop()
-                pids.append(pid)
-                todo += _children(pid)
-            sizes = [_rss_kib(p) for p in pids]
-            for p in pids:
-                self.cpu[p] = max(self.cpu.get(p, 0.0), _cpu_seconds(p))
-            self.peak_total = max(self.peak_total, sum(sizes))
-            self.peak_one = max(self.peak_one, max(sizes, default=0))
-            self._stop.wait(self.every)
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-@dataclass
-class Result:
-    name: str
-    messages: int
-    seconds: float
-    peak_one_mib: float
-    peak_total_mib: float
-    cpu_seconds: float
-    output: str = ""
-
-    @property
-    def rate(self) -> float:
-        return self.messages / self.seconds if self.seconds else 0.0
-
-
-def measure(name: str, cmd: list[str], messages: int, runs: int = 1) -> Result:
-    """Best of `runs` wall times (start-up included); the peak memory of that run."""
-    best: Result | None = None
-    for _ in range(runs):
-        began = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
-        memory = TreeMemory(proc.pid)
-        out, err = proc.communicate()
-        seconds = time.perf_counter() - began
-        memory.stop()
-        if proc.returncode not in (0, 1):
-            raise SystemExit(f"{name}: exit {proc.returncode}\n{err.decode(errors='replace')}")
-        result = Result(name, messages, seconds, memory.peak_one / 1024, memory.peak_total / 1024,
-                        sum(memory.cpu.values()), out.decode(errors="replace") + err.decode(errors="replace"))
-        if best is None or result.seconds < best.seconds:
-            best = result
-    assert best is not None
-    return best
+# -- commands ---------------------------------------------------------------------------------------
 
 
 def scan_cmd(mbox: Path, out: Path, jobs: int, *extra: str) -> list[str]:
@@ -324,71 +241,17 @@ def dns_run(corpus: Path, tmp: Path, runs: int) -> tuple[Result, dict[str, int],
     return result, counts, note
 
 
-# -- profile -------------------------------------------------------------------------------------------
-
-
-def profile(mbox: Path, tmp: Path) -> str:
-    import pstats
-
-    subset = tmp / "subset.mbox"
-    with mbox.open("rb") as src, subset.open("wb") as dst:
-        seen = 0
-        previous_blank = True
-        for line in src:
-            if line.startswith(b"From ") and previous_blank:
-                seen += 1
-                if seen > PROFILE_MESSAGES:
-                    break
-            previous_blank = line == b"\n"
-            dst.write(line)
-    stats_file = tmp / "scan.prof"
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "mailcheck", "scan", "--offline",
-           "--jobs", "1", "--format", "jsonl", "--output", str(tmp / "profile.jsonl"), str(subset)]
-    subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False)
-    stats = pstats.Stats(str(stats_file))
-    table = stats.stats  # type: ignore[attr-defined]
-    total = max(ct for (_, _, _), (_, _, _, ct, _) in table.items())
-
-    def cumulative(path_part: str, function: str) -> float:
-        # pstats.Stats.stats is untyped; the cumulative times in it are floats.
-        return float(sum(ct for (file, _, func), (_, _, _, ct, _) in table.items()
-                         if path_part in file and func == function))
-
-    stages = [
-        ("split the mbox (sources.split_mbox)", cumulative("mailcheck/commands/scan/sources.py", "split_mbox")),
-        ("parse headers (message.parse)", cumulative("mailcheck/parse/message.py", "parse")),
-        ("Received chain + trust boundary (trust.build_chain)", cumulative("mailcheck/trust.py", "build_chain")),
-        ("continuum", cumulative("mailcheck/continuum.py", "continuum")),
-        ("JSON record (report_dict + dumps)", cumulative("mailcheck/reporters/json.py", "report_dict")
-         + cumulative("json/__init__.py", "dumps")),
-        ("imports (start-up)", cumulative("<frozen importlib._bootstrap>", "_find_and_load")),
-    ]
-    checks = sorted(((file.rsplit("/", 1)[-1][:-3], ct) for (file, _, func), (_, _, _, ct, _) in table.items()
-                     if "mailcheck/checks/" in file and func == "run"), key=lambda kv: -kv[1])
-    lines = [f"profile of scan --offline --jobs 1 over {PROFILE_MESSAGES:,} messages: {total:.2f} s in total"]
-    for label, seconds in stages:
-        lines.append(f"  {label:<55} {seconds:6.2f} s  {100 * seconds / total:5.1f} %")
-    lines.append("  checks (run(), cumulative):")
-    for name, seconds in checks:
-        lines.append(f"    {name:<53} {seconds:6.2f} s  {100 * seconds / total:5.1f} %")
-    lines.append("  top functions by own time:")
-    own = sorted(table.items(), key=lambda kv: -kv[1][2])[:12]
-    for (file, line, func), (_, calls, tt, _, _) in own:
-        where = file.replace(str(ROOT) + "/", "").rsplit("site-packages/", 1)[-1]
-        lines.append(f"    {tt:6.2f} s {calls:>9,} calls  {where}:{line} {func}")
-    return "\n".join(lines)
-
-
 # -- main ------------------------------------------------------------------------------------------------
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--runs", type=int, default=1, help="best of N runs per command")
+    parser.add_argument("--runs", type=int, default=1, help="rounds of every command (medians quoted)")
     parser.add_argument("--with-dns", action="store_true", help="also scan with DNS against a loopback server")
     parser.add_argument("--flat", action="store_true", help="also scan the corpus 3 times over (memory)")
     parser.add_argument("--profile", action="store_true", help="profile scan --jobs 1 on a subset")
+    parser.add_argument("--no-dask", action="store_true", help="leave out the Dask engine")
     parser.add_argument("--keep", type=Path, help="build the mbox and outputs here instead of a temp folder")
     args = parser.parse_args()
     if not args.corpus.is_dir():
@@ -402,39 +265,38 @@ def main() -> None:
         count, _, _ = build_mbox(args.corpus, mbox)
         print(f"built {mbox.name}: {count:,} messages, {mbox.stat().st_size / 2**20:.1f} MiB "
               f"in {time.perf_counter() - began:.1f} s")
-
-        results = [measure("baseline (mailbox + compat32)", [sys.executable, "-c", BASELINE, str(mbox)],
-                           count, args.runs)]
-        if int(results[0].output.split()[0]) != count:
-            raise SystemExit(f"baseline read {results[0].output.split()[0]} messages, expected {count}")
-        verdicts = {}
-        for jobs in (1, 2):
-            out = tmp / f"jobs{jobs}.jsonl"
-            results.append(measure(f"scan --offline --jobs {jobs}", scan_cmd(mbox, out, jobs, "--offline"),
-                                   count, args.runs))
-            verdicts[jobs] = check_records(out, count)
-        notes = [f"records: {verdicts[1]} (--jobs 2 identical: {verdicts[1] == verdicts[2]})"]
+        with_dask = not args.no_dask and dask_available()
+        commands = scan_commands(mbox, tmp, scan_cmd, BASELINE, with_dask=with_dask)
+        results: dict[str, list[Result]] = {c.name: [] for c in commands}
+        for round_ in range(args.runs):
+            for command in commands:
+                result = measure(command.name, command.argv, count)
+                if command.output is None and int(result.output.split()[0]) != count:
+                    raise SystemExit(f"baseline read {result.output.split()[0]} messages, expected {count}")
+                results[command.name].append(result)
+            print(f"round {round_ + 1} of {args.runs} done", flush=True)
+        outputs = [c.output for c in commands if c.output is not None]
+        verdicts = [check_records(out, count) for out in outputs]
+        notes = [f"verdicts (--jobs 1): {verdicts[0]}", same_records(outputs[0], outputs[1:]),
+                 record_size(outputs[0], mbox, count)]
+        if not with_dask:
+            notes.append("dask engine: " + ("left out (--no-dask)" if args.no_dask else "dask not installed"))
         if args.flat:
             big = tmp / "spamassassin-x3.mbox"
             big_count, _, _ = build_mbox(args.corpus, big, repeat=3)
-            results.append(measure("scan --offline --jobs 2, corpus x3", scan_cmd(big, tmp / "x3.jsonl", 2,
-                                                                                  "--offline"), big_count))
+            results["scan --offline --jobs 2, corpus x3"] = [
+                measure("scan --offline --jobs 2, corpus x3", scan_cmd(big, tmp / "x3.jsonl", 2, "--offline"),
+                        big_count)]
             big.unlink()
         if args.with_dns:
             result, counts, note = dns_run(args.corpus, tmp, args.runs)
-            results.append(result)
-            notes.append(f"DNS run: {counts}; {note}")
+            results[result.name] = [result]
+            notes.append(f"DNS run (best of {args.runs}): {counts}; {note}")
 
-        base = results[0].rate
-        print(f"\n{'command':<38} {'msgs':>7} {'wall s':>7} {'msg/s':>7} {'x base':>7} {'CPU s':>7} "
-              f"{'peak RSS MiB largest/all':>25}")
-        for r in results:
-            print(f"{r.name:<38} {r.messages:>7,} {r.seconds:>7.2f} {r.rate:>7.0f} {r.rate / base:>7.2f} "
-                  f"{r.cpu_seconds:>7.2f} {r.peak_one_mib:>12.0f} / {r.peak_total_mib:<10.0f}")
-        one, two = results[1], results[2]
-        print(f"\nratios: scan --jobs 1 / baseline = {one.rate / base:.2f} (target >= 0.5); "
-              f"--jobs 2 / --jobs 1 = {two.rate / one.rate:.2f} (target close to 2); CPU seconds of "
-              f"--jobs 2 / --jobs 1 = {two.cpu_seconds / one.cpu_seconds:.2f} (the parallel run's overhead)")
+        print(f"\nmedians of {args.runs} round(s); x base: msg/s over the baseline's, and the baseline's CPU s "
+              "over the command's (higher is better in both)")
+        print("\n".join(summary_table(results)))
+        print(ratios(results))
         print(f"load average while measuring (other users of this machine): {os.getloadavg()[0]:.2f}")
         for note in notes:
             print(note)

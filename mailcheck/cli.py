@@ -16,6 +16,12 @@ def main() -> None:
     """Console-script entry point: click's own usage errors exit 2, ours too."""
     argv = sys.argv[1:]
     if argv[:1] == ["filter"]:
+        import gc
+
+        # One process per message: loading the code allocates tens of thousands of objects, none of them
+        # garbage, and the collector would walk them all again and again. The filter turns it back on
+        # once the code is loaded (commands/filter/run.py, _collect_from_here).
+        gc.disable()
         from mailcheck.commands.filter.args import fast_settings
 
         parsed = fast_settings(argv[1:])
@@ -23,6 +29,7 @@ def main() -> None:
             from mailcheck.commands.filter.run import run
 
             sys.exit(run(*parsed))
+        gc.enable()  # options only click understands: an ordinary start-up
     from mailcheck.commands.group import cli
 
     cli.main(prog_name="mailcheck")

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from mailcheck.context import Context, Facts
 from mailcheck.model import ContinuumStep, StepStatus
 from mailcheck.trust import entry_client
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 # The essay's steps that a check can take: name -> (what it proves, why it does not run by default).
 PROVES: dict[str, tuple[str, str]] = {

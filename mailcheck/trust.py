@@ -10,12 +10,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Boundary, EntryClient, Hop, HopView
 from mailcheck.parse.received import parse_received
 from mailcheck.providers.recognise import Decision, ProviderWalk
 
 if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
     from mailcheck.parse.message import Message
 
 
@@ -67,6 +67,8 @@ class TrustedSet:
         return cls(tuple(networks), tuple(hosts))
 
     def network_for(self, ip: str) -> str | None:
+        if not self.networks:
+            return None  # the usual case (no --trusted networks): spare parsing the address
         addr = ipaddress.ip_address(ip)
         for net in self.networks:
             if addr.version == net.version and addr in net:

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SpfRow:
+    """How one SPF result reads: its label, basis and meaning."""
+
     label: Label
     basis: Basis
     meaning: str  # completes "SPF <result>: …"
@@ -120,6 +122,8 @@ class SpfResult:
 
 @dataclass
 class _Binding:
+    """The DNS client one evaluation asks, and the answers it got (for the evidence)."""
+
     client: DnsClient
     used: list[DnsAnswer] = field(default_factory=list)
 

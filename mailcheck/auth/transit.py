@@ -32,8 +32,12 @@ LIST_CHANGED_FIELDS = frozenset({
     "list-owner", "precedence", "errors-to",
 })
 _AAR_INSTANCE = re.compile(r"^\s*i\s*=\s*\d+\s*;", re.ASCII)
-_SUBJECT_TAG = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv)\s*:\s*)*\[[^\]\r\n]{1,60}\]", re.IGNORECASE)
+_SUBJECT_TAGS = re.compile(r"\[([^\[\]\r\n]{1,60})\]")
 _SHOWN = 120  # characters of a header value quoted in evidence
+_ANGLED = re.compile(r"<([^<>\s]{1,500})>")
+_VIA = re.compile(r"\bvia\b", re.IGNORECASE)
+_MARKS = 20  # list addresses and links looked for in a footer
+_FOOTER_TAIL = 2000  # characters at the end of a text part where a list's footer sits
 
 
 @dataclass(frozen=True)
@@ -59,11 +63,82 @@ def list_evidence(message: Message) -> tuple[str, ...]:
     sender = message.get("Sender")
     if sender:
         signs.append(f"Sender: {_shown(sender)}")
-    subject = message.get("Subject") or ""
-    tag = _SUBJECT_TAG.match(subject)
+    marks = list_marks(message)
+    tag = _list_tag(message.get("Subject") or "", _list_names(message, marks))
     if tag:
-        signs.append(f"a subject tag {_shown(tag.group(0).strip())}")
+        signs.append(f"the list's subject tag {_shown(tag)}")
+    rewritten = _from_rewritten(message, marks)
+    if rewritten:
+        signs.append(rewritten)
+    footer = _footer(message, marks)
+    if footer:
+        signs.append(footer)
     return tuple(signs)
+
+
+def list_marks(message: Message) -> tuple[str, ...]:
+    """What names the list in its own List-* fields, lower-cased: its posting address, the unsubscribe address
+    Google Groups writes into footers, and the host/path of every web link (scheme dropped)."""
+    marks: list[str] = []
+    for name in ("List-Post", "List-Unsubscribe", "List-Archive", "List-Help", "List-Subscribe"):
+        for target in _ANGLED.findall(message.get(name) or ""):
+            target = target.strip().lower()
+            if target.startswith("mailto:"):
+                address = target[7:].partition("?")[0]
+                if "@" in address:
+                    marks.append(address)
+                    if name == "List-Post":
+                        local, _, domain = address.partition("@")
+                        marks.append(f"{local}+unsubscribe@{domain}")
+            elif target.startswith(("http://", "https://")):
+                rest = target.split("//", 1)[1].partition("?")[0].rstrip("/")
+                if "/" in rest:  # a bare host names the list's provider, not the list
+                    marks.append(rest)
+    return tuple(dict.fromkeys(marks))[:_MARKS]
+
+
+def _list_names(message: Message, marks: tuple[str, ...]) -> set[str]:
+    """The list's short names: List-Id's first label and its posting address's local part."""
+    names = {m.partition("@")[0] for m in marks if "@" in m and "+" not in m}
+    list_id = _ANGLED.findall(message.get("List-Id") or "")
+    if list_id:
+        names.add(list_id[-1].strip().lower().split(".", 1)[0])
+    return {n for n in names if n}
+
+
+def _list_tag(subject: str, names: set[str]) -> str | None:
+    """The bracketed subject tag a list adds ("[greybus-dev]"), when it names this list; an author's own
+    "[PATCH v2]" is not the list's."""
+    for tag in _SUBJECT_TAGS.findall(subject[:_SHOWN * 4]):
+        if tag.strip().lower() in names:
+            return f"[{tag}]"
+    return None
+
+
+def _from_rewritten(message: Message, marks: tuple[str, ...]) -> str | None:
+    """The sign that the list rewrote From to its own address (the DMARC workaround of Mailman and Google
+    Groups: "'Alice' via dev" <dev@lists.example.org>)."""
+    pairs = message.addresses("From")
+    if len(pairs) != 1:
+        return None
+    name, address = pairs[0]
+    posting = {t[7:].partition("?")[0].strip().lower()
+               for t in _ANGLED.findall(message.get("List-Post") or "") if t.lower().startswith("mailto:")}
+    if address.lower() in posting or (_VIA.search(name) and address.lower() in marks):
+        return f"From rewritten to the list's own address ({_shown(name)} <{address}>)"
+    return None
+
+
+def _footer(message: Message, marks: tuple[str, ...]) -> str | None:
+    """The sign that the list added a footer: the end of a text part names the list (its address or links)."""
+    if not marks:
+        return None
+    for part in message.text_parts:
+        tail = part.text[-_FOOTER_TAIL:].lower()
+        named = next((m for m in marks if m in tail), None)
+        if named is not None:
+            return f"a list footer at the end of the body (it names {_shown(named)})"
+    return None
 
 
 def explain(result: DkimResult, arc: ArcResult | None, message: Message, listed: tuple[str, ...]) -> str | None:

@@ -27,11 +27,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
 
 if TYPE_CHECKING:
     from mailcheck.auth.arc import ArcResult
-    from mailcheck.context import Context, Facts
 
 ID = "arc"
 SUMMARY = "the ARC chain of intermediaries' seals, validated with their keys from DNS"

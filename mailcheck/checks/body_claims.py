@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.urls import tags_to_spaces
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "body-claims"
 SUMMARY = "claims in the body, which no machine can check"

@@ -20,13 +20,10 @@ The check writes no field for a message whose text was read whole (almost every 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.message import TextGap
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "body-parts"
 SUMMARY = "text parts too large (or too broken) to examine whole"

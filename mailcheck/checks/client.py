@@ -15,13 +15,10 @@ The client's HELO and reverse-DNS names are claims checked elsewhere (client-hel
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.trust import entry_client
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "client"
 SUMMARY = "the entry client's IP address, seen by your server in the TCP connection"

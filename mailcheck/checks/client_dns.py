@@ -19,15 +19,12 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from mailcheck.auth.spf import SpfResult
+from mailcheck.context import Context, Facts
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
 from mailcheck.model import Basis, EntryClient, Finding, Label
 from mailcheck.trust import entry_client
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "client-dns"
 SUMMARY = "the entry client's HELO name (SPF HELO) and forward-confirmed reverse DNS"

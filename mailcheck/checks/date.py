@@ -9,14 +9,11 @@ Otherwise unverifiable: a sender's clock is the sender's say-so.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.dates import parse_date, signed_duration, utc_text
 from mailcheck.trust import trusted_receipt_time
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "date"
 SUMMARY = "the Date header against the time your servers received the message"

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.lookup.domains import domain_of, known_registrable_domain, registrable_domain
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.skeleton import reads_as, skeleton
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "display-name"
 SUMMARY = "the From display name, and addresses or domains it pretends to"

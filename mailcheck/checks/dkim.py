@@ -48,11 +48,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
 
 if TYPE_CHECKING:
     from mailcheck.auth.dkim_verify import DkimResult
-    from mailcheck.context import Context, Facts
 
 ID = "dkim"
 SUMMARY = "every DKIM signature, verified with the signer's key from DNS"

@@ -15,12 +15,9 @@ domains that do not exist (RFC 9091).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Finding
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "dmarc"
 SUMMARY = "DMARC policy and alignment for the From domain (labels the from field)"

@@ -8,13 +8,10 @@ neutral, none, temperror, permerror — and a check that could not run leave it 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.envelope import envelope_sender
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "envelope"
 SUMMARY = "the envelope sender, by SPF for the entry client's IP"

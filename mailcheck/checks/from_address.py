@@ -14,13 +14,10 @@ added beside it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.providers.block import provider_block
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "from"
 SUMMARY = "the From address, by DMARC alignment and policy"

@@ -45,9 +45,11 @@ free-service[N]
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from mailcheck.context import Context, Facts
 from mailcheck.lookup.domains import domain_of, registrable_domain
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.brands import Brand, BrandMatch, brand_table, brands_named
@@ -59,7 +61,6 @@ from mailcheck.parse.services import service_of
 
 if TYPE_CHECKING:
     from mailcheck.auth.dkim_verify import DkimResult
-    from mailcheck.context import Context, Facts
 
 ID = "impersonation"
 SUMMARY = "brand names over other addresses, lookalike domains, replies and links that go elsewhere"
@@ -73,9 +74,22 @@ _CAP = 20  # lookalike and service fields per message: a phish with 300 links sh
 _SHOWN_DOMAINS = 6
 
 
+# Hosts recur within a message and across a mailbox (the list's own, the big senders', the recipient's), and
+# what is judged of one depends on the host alone (and the recipient's organisations): the answers are kept.
+# Longer names are rare and judged each time, so that a hostile message cannot fill the caches with them.
+_KEPT_HOST = 255
+
+
 def _org(domain: str | None) -> str | None:
     """The organisation as a reader sees it ("pаypal.com" is paypal.com's look, not paypal.com)."""
-    return registrable_domain(readable(domain)) if domain else None
+    if not domain:
+        return None
+    return _org_kept(domain) if len(domain) <= _KEPT_HOST else registrable_domain(readable(domain))
+
+
+@lru_cache(maxsize=8192)
+def _org_kept(domain: str) -> str | None:
+    return registrable_domain(readable(domain))
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
@@ -222,8 +236,11 @@ def _domains(facts: Facts, ctx: Context, from_pairs: list[tuple[str, str]]) -> I
     mine = _recipient_orgs(facts)
     looks, services = 0, 0
     for host, where in places.items():
-        seen_in = ", ".join(sorted({w for w, _ in where}, key=lambda w: (w.startswith("url["), w))[:8])
-        look = brand_lookalike(host) or (recipient_lookalike(host, mine) if mine else None)
+        if len(where) == 1:
+            seen_in = where[0][0]  # most hosts appear once: nothing to sort
+        else:
+            seen_in = ", ".join(sorted({w for w, _ in where}, key=lambda w: (w.startswith("url["), w))[:8])
+        look = _look_kept(host, mine) if len(host) <= _KEPT_HOST else _look(host, mine)
         if look is not None and looks < _CAP:
             yield _lookalike(looks, look, seen_in)
             looks += 1
@@ -235,6 +252,15 @@ def _domains(facts: Facts, ctx: Context, from_pairs: list[tuple[str, str]]) -> I
                 "taken down slowly",
             ), ID, Basis.UNCHECKABLE)
             services += 1
+
+
+def _look(host: str, mine: frozenset[str]) -> Lookalike | None:
+    return brand_lookalike(host) or (recipient_lookalike(host, mine) if mine else None)
+
+
+@lru_cache(maxsize=8192)
+def _look_kept(host: str, mine: frozenset[str]) -> Lookalike | None:
+    return _look(host, mine)
 
 
 def _lookalike(index: int, look: Lookalike, seen_in: str) -> Finding:

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "message-id"
 SUMMARY = "the Message-ID, which any sender can choose"

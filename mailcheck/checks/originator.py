@@ -8,14 +8,11 @@ organisation than the From address is pointed out — a common phishing set-up.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.lookup.domains import domain_of, registrable_domain
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.skeleton import reads_as, skeleton
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "originator"
 SUMMARY = "Sender and Reply-To, which nothing authenticates"

@@ -47,17 +47,17 @@ import socket
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.continuum import step
-from mailcheck.lookup.mx import RouteKind
 from mailcheck.model import Basis, Finding, Label, StepStatus
 from mailcheck.parse.envelope import address_domain, envelope_sender
 from mailcheck.probe.result import ProbeResult
-from mailcheck.probe.smtp import CalloutAnswer, Outcome, Session, safe_hostname, safe_path
+from mailcheck.probe.vocabulary import CalloutAnswer, Outcome, safe_hostname, safe_path
 from mailcheck.reporters.sanitize import safe_text
 
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
+if TYPE_CHECKING:  # the SMTP client and MX routing load only when probing (the filter's start-up)
     from mailcheck.probe.prober import DomainProbe
+    from mailcheck.probe.smtp import Session
 
 ID = "probe"
 SUMMARY = "Opt-in SMTP probes of the envelope sender's mail server: does it answer, does the address exist"
@@ -216,6 +216,8 @@ def _attempt(session: Session) -> str:
 
 def _route_problem(probe: DomainProbe) -> str:
     """Why no connection was made, when none was."""
+    from mailcheck.lookup.mx import RouteKind  # only after a probe: loaded with the prober
+
     route = probe.route
     if route.kind is RouteKind.NULL:
         return "the domain publishes a null MX (RFC 7505): it receives no mail; no mail server to probe"

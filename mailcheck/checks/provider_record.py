@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.providers.block import provider_block
 from mailcheck.trust import entry_client
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "provider-record"
 SUMMARY = "the sender IP your receiving provider recorded, against the entry client"

@@ -27,13 +27,10 @@ import ipaddress
 from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, HopView, Label
 from mailcheck.parse.dates import is_contradiction, signed_duration
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "received-chain"
 SUMMARY = "every Received hop: written by your servers, or a stranger's claim that may contradict them"

@@ -23,16 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.continuum import step
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
-from mailcheck.lookup.mx import is_null_mx
 from mailcheck.model import Basis, Finding, Label, StepStatus
 from mailcheck.parse.envelope import address_domain, envelope_sender
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "sender-domain"
 SUMMARY = "the envelope-sender and From domains exist in DNS (A/AAAA/MX, RFC 7505 null MX)"
@@ -54,6 +50,8 @@ class DomainExistence:
 
 def domain_existence(dns: DnsClient, domain: str, role: str) -> DomainExistence:
     """role: "envelope" or "from" (they differ only for a null MX)."""
+    from mailcheck.lookup.mx import is_null_mx  # with DNS only: offline, the filter's start-up is spared it
+
     answers = [dns.query(domain, "MX")]
     mx = answers[0]
     if mx.status is DnsStatus.OK and is_null_mx(mx.records):

@@ -19,16 +19,13 @@ result says why.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from mailcheck.auth.spf import SpfOutcome, SpfResult, check_helo, check_mail_from
+from mailcheck.context import Context, Facts
 from mailcheck.continuum import step
 from mailcheck.model import ContinuumStep, Finding, StepStatus
 from mailcheck.parse.envelope import envelope_sender
 from mailcheck.trust import entry_client
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "spf"
 SUMMARY = "SPF for the envelope sender and the HELO name at the entry client's IP"

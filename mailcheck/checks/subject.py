@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.message import decode_words
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "subject"
 SUMMARY = "the Subject line, free text no machine can check"

@@ -40,18 +40,15 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from mailcheck.context import Context, Facts
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
 from mailcheck.lookup.domains import registrable_domain
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.message_links import message_links
 from mailcheck.parse.rewriters.links import see_through
 from mailcheck.parse.urls import LINK_CAP, Link, bare_urls, host_named_by, split_url
-
-if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
 
 ID = "urls"
 SUMMARY = "whether each link's visible text names the host it really goes to"
@@ -60,13 +57,11 @@ PROVIDES: tuple[str, ...] = ()
 
 # URL shorteners whose links redirect to a destination the message does not show. A short list of
 # widely used public services, compared on registrable domain; not meant to be complete.
-SHORTENERS = frozenset(
-    {
-        "bit.ly", "bitly.com", "j.mp", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "v.gd",
-        "buff.ly", "rebrand.ly", "cutt.ly", "tiny.cc", "rb.gy", "shorturl.at", "t.ly", "s.id",
-        "lnkd.in", "trib.al", "qrco.de", "bl.ink", "soo.gd", "clck.ru", "x.co",
-    }
-)
+SHORTENERS = frozenset({
+    "bit.ly", "bitly.com", "j.mp", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "v.gd",
+    "buff.ly", "rebrand.ly", "cutt.ly", "tiny.cc", "rb.gy", "shorturl.at", "t.ly", "s.id",
+    "lnkd.in", "trib.al", "qrco.de", "bl.ink", "soo.gd", "clck.ru", "x.co",
+})
 _VALUE_CAP = 300  # characters of an href shown as a field's value (data: URLs can be megabytes)
 _NOT_FETCHED = "Where a link leads cannot be checked without fetching it, and mailcheck never fetches"
 
@@ -152,9 +147,11 @@ def mixed_script_label(host: str) -> tuple[str, list[str]] | None:
 
 def _is_shortener(host_ascii: str) -> bool:
     # A suffix match, not the Public Suffix List: shorteners are registrable domains themselves. The host
-    # and each name it ends with (after a dot) is looked up, rather than each shortener tried in turn.
-    labels = host_ascii.split(".")
-    return any(".".join(labels[i:]) in SHORTENERS for i in range(len(labels)))
+    # and each name it ends with (cut after each dot, not labels joined again) is looked up.
+    name = host_ascii
+    while name not in SHORTENERS and "." in name:
+        name = name.partition(".")[2]
+    return name in SHORTENERS
 
 
 def _notes(link: Link) -> list[str]:

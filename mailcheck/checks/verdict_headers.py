@@ -26,13 +26,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mailcheck.auth.authserv_id import authserv_id
+from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.providers import PROFILES
 from mailcheck.providers.block import ProviderBlock, provider_block
 from mailcheck.trust import ours_above
 
 if TYPE_CHECKING:
-    from mailcheck.context import Context, Facts
     from mailcheck.parse.message import Header
 
 ID = "verdict-headers"

@@ -8,6 +8,8 @@ commands agree on what is mail: `mailcheck FILE` exits 2 with the reason, `scan`
 from __future__ import annotations
 
 from mailcheck.commands.filter.layout import layout
+from mailcheck.parse.field_name import FIELD_START
+from mailcheck.parse.header_block import split_block
 from mailcheck.parse.recognise_input import OLE2_MAGIC, MailInput, NotMail, from_outlook, is_outlook_msg, unusable
 
 
@@ -18,7 +20,20 @@ def read_mail(data: bytes) -> MailInput:
     if data.startswith(OLE2_MAGIC):
         raise NotMail("the input is not a mail message (an OLE2 compound file, such as an Office document, "
                       "that holds no Outlook message)")
+    if _plainly_mail(data):
+        return MailInput(data)
     why = unusable(layout(data))
     if why is not None:
         raise NotMail(why)
     return MailInput(data)
+
+
+def _plainly_mail(data: bytes) -> bool:
+    """True only where unusable(layout(data)) is None, judged without splitting the block into fields (a scan
+    asks for every message, and the analysis splits it again): the block holds no NUL, and its first line
+    is a field, so it is no continuation line and not every line is no field. Anything else (False) is left
+    to that judgement, which also words the reason."""
+    block = split_block(data)
+    if block.from_end == block.end or data.find(b"\x00", block.from_end, block.end) != -1:
+        return False
+    return FIELD_START.match(data, block.from_end, block.end) is not None

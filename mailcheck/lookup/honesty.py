@@ -67,6 +67,8 @@ class Verdict(str, Enum):
 
 @dataclass(frozen=True)
 class Honesty:
+    """Whether the resolver answered our probes honestly, and why we think so."""
+
     verdict: Verdict
     reason: str  # why, in words; for HONEST the answers that showed it
     evidence: tuple[str, ...] = ()  # the probe answers, as DnsAnswer.describe() text

@@ -29,6 +29,8 @@ _BODY_TYPES = ("text/plain", "text/html")
 
 @dataclass(frozen=True)
 class Attachment:
+    """One attached file: its names, declared type, size and (bounded) bytes."""
+
     index: int
     filename: str | None  # RFC 2231 and RFC 2047 decoded; None when the part names no file
     declared: str  # the Content-Type as declared (lower case, no parameters), "" when the part declares none
@@ -53,6 +55,8 @@ class Attachment:
 
 @dataclass(frozen=True)
 class AttachmentScan:
+    """The attachments listed (at most ATTACHMENT_CAP) and how many there were."""
+
     attachments: tuple[Attachment, ...]
     total: int  # attachments found, which may be more than the ATTACHMENT_CAP listed
 
@@ -197,7 +201,7 @@ def find_attachments(message: Message) -> AttachmentScan:
     counter = [0]
     found: list[Attachment] = []
     try:
-        for index, part, inside in _walk(message.parsed, None, counter):
+        for index, part, inside in _walk(message.mime, None, counter):
             if index < ATTACHMENT_CAP:  # the rest are only counted, not decoded
                 found.append(_attachment(index, part, inside))
     except RecursionError:

@@ -19,6 +19,8 @@ MEMBER_CAP = 1000  # zip members listed; an archive can claim millions of entrie
 
 @dataclass(frozen=True)
 class ZipListing:
+    """What a ZIP archive's central directory lists."""
+
     names: tuple[str, ...]  # the first MEMBER_CAP member names, as stored
     total: int
     encrypted: tuple[str, ...]  # members whose encrypted flag is set
@@ -49,6 +51,8 @@ class Macros(StrEnum):
 
 @dataclass(frozen=True)
 class MacroScan:
+    """Whether an Office file carries macros, in a state and one sentence."""
+
     state: Macros
     detail: str  # one sentence: what oletools said, or why it could not say
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from mailcheck.context import MtaEvidence
+
 if TYPE_CHECKING:
-    from mailcheck.context import MtaEvidence
     from mailcheck.parse.message import Message
 
 FROM_MTA = "the MTA's environment (SENDER)"

@@ -177,6 +177,8 @@ def kind_of_name(filename: str | None) -> Kind | None:
 
 @dataclass(frozen=True)
 class Sniffed:
+    """What libmagic says the bytes are."""
+
     mime: str  # libmagic's MIME type, such as "application/pdf"; "" when libmagic is unavailable
     description: str  # libmagic's text, such as "PE32 executable (GUI) Intel 80386, for MS Windows"
     kind: Kind | None  # None when libmagic is unavailable or could not tell (application/octet-stream)

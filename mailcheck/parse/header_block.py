@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from mailcheck.parse.field_name import FIELD_START
+from mailcheck.parse.field_name import FIELD_NAME, FIELD_START
 
 LF, CRLF, CR = b"\n", b"\r\n", b"\r"
 
@@ -32,6 +32,16 @@ LF, CRLF, CR = b"\n", b"\r\n", b"\r"
 _ITEM = {
     LF: re.compile(rb"[^\n]*\n?(?:[ \t][^\n]*\n?)*"),
     CR: re.compile(rb"[^\r]*\r?(?:[ \t][^\r]*\r?)*"),
+}
+
+# The same items, each with its field name (group 1, None for a line that is no field) and an empty group 2
+# where the value starts, after the colon: one regular-expression pass per field instead of two. The name
+# and colon never pass a line break, so the optional group changes no item's extent; the lookahead keeps
+# the search from an empty match at the end.
+_NAMED_START = rb"(?=[\s\S])(?:(" + FIELD_NAME + rb")[ \t]*:())?"
+_NAMED_ITEM = {
+    LF: re.compile(_NAMED_START + _ITEM[LF].pattern),
+    CR: re.compile(_NAMED_START + _ITEM[CR].pattern),
 }
 
 
@@ -106,6 +116,12 @@ def items(raw: bytes, start: int, end: int, eol: bytes) -> Iterator[tuple[int, i
             stop = end
         yield pos, stop
         pos = stop
+
+
+def named_items(raw: bytes, start: int, end: int, eol: bytes) -> Iterator[re.Match[bytes]]:
+    """The items of `items`, as matches: span() is the item, group(1) its field name as written (None for a
+    line that is no field), start(2) where its value starts (after the colon)."""
+    return _NAMED_ITEM[CR if eol == CR else LF].finditer(raw, start, end)
 
 
 def field_name(data: bytes) -> bytes | None:

@@ -74,8 +74,23 @@ def readable(host: str) -> str:
         return host
 
 
+# Hosts recur from message to message (a list's own, the big senders'); the answer depends on the host alone
+# (the table is fixed for the run), so it is kept. Long hosts are not worth keeping and are judged each time.
+_KEPT_HOST = 255
+
+
 def domain_skeleton(text: str) -> str:
     """A domain folded for comparison: lookalike letters, accents and ASCII confusables mapped."""
+    # The recipient's domains are folded again for every host compared with them: kept, as hosts are below.
+    return _domain_skeleton_kept(text) if len(text) <= _KEPT_HOST else _domain_skeleton(text)
+
+
+@lru_cache(maxsize=8192)
+def _domain_skeleton_kept(text: str) -> str:
+    return _domain_skeleton(text)
+
+
+def _domain_skeleton(text: str) -> str:
     folded = skeleton(text)
     if not folded.isascii():
         folded = "".join(c for c in unicodedata.normalize("NFKD", folded)
@@ -149,11 +164,6 @@ def _distance_one(a: str, b: str) -> bool:
                                   and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
-
-
-# Hosts recur from message to message (a list's own, the big senders'); the answer depends on the host alone
-# (the table is fixed for the run), so it is kept. Long hosts are not worth keeping and are judged each time.
-_KEPT_HOST = 255
 
 
 def brand_lookalike(host: str) -> Lookalike | None:

@@ -46,13 +46,33 @@ def service_table() -> ServiceTable:
 
 def service_of(host: str, path: str = "/") -> Service | None:
     """The service this host (and path, for entries that name one) belongs to, or None."""
+    candidates = _candidates_kept(host) if len(host) <= _KEPT_HOST else _candidates(host)
+    for prefix, service in candidates:
+        if not prefix or (path or "/").startswith(prefix):
+            return service
+    return None
+
+
+# A host is asked about once per path it appears with, and hosts recur from message to message: the entries
+# that may match it, which depend on the host alone, are kept (long hosts are rare and worked out each time).
+_KEPT_HOST = 255
+
+
+@lru_cache(maxsize=8192)
+def _candidates_kept(host: str) -> tuple[tuple[str, Service], ...]:
+    return _candidates(host)
+
+
+def _candidates(host: str) -> tuple[tuple[str, Service], ...]:
+    """(path prefix, service) for every entry this host falls under, in the order they are tried; "" = any path.
+    A "*." entry matches whatever the path, so nothing after it can be reached."""
     table = service_table()
     labels = host.rstrip(".").lower().split(".")
+    found: list[tuple[str, Service]] = []
     for i in range(len(labels)):
         name = ".".join(labels[i:])
         if i > 0 and name in table.subdomain_only:
-            return table.subdomain_only[name]
-        for prefix, service in table.exact.get(name, ()):
-            if not prefix or (path or "/").startswith(prefix):
-                return service
-    return None
+            found.append(("", table.subdomain_only[name]))
+            break
+        found.extend(table.exact.get(name, ()))
+    return tuple(found)

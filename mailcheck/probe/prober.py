@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from mailcheck.lookup.contract import DnsAnswer, DnsClient
 from mailcheck.lookup.mx import MailRoute, RouteKind, host_addresses, mail_route
 from mailcheck.probe.addresses import refusal
-from mailcheck.probe.smtp import Outcome, Session, converse
+from mailcheck.probe.smtp import Session, converse
+from mailcheck.probe.vocabulary import Outcome
 from mailcheck.reporters.sanitize import safe_text
 
 # Connection attempts per domain: an MTA tries the next MX when one is down (RFC 5321 §5.1); we try a

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the SMTP client loads only when probing
     from mailcheck.probe.prober import DomainProbe
-    from mailcheck.probe.smtp import CalloutAnswer
+    from mailcheck.probe.vocabulary import CalloutAnswer
 
 
 @dataclass(frozen=True)

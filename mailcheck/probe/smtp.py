@@ -11,8 +11,8 @@ import re
 import socket
 import time
 from dataclasses import dataclass
-from enum import Enum
 
+from mailcheck.probe.vocabulary import CalloutAnswer, Outcome
 from mailcheck.reporters.sanitize import safe_text
 
 # RFC 5321 §4.5.3.1.5 allows 512 octets per reply line; real servers exceed it a little, so allow more,
@@ -20,10 +20,6 @@ from mailcheck.reporters.sanitize import safe_text
 _MAX_LINE = 2048
 _MAX_LINES = 100
 _REPLY_LINE = re.compile(rb"([2-5][0-9][0-9])(?:([ -])(.*))?")
-# RFC 5321 §4.1.2 Dot-string made of RFC 5322 atext, at most 64 octets (§4.5.3.1.1).
-_LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-_HOSTNAME = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
-                       r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 # RFC 3463 §2: class.subject.detail at the start of the reply text (RFC 2034 ENHANCEDSTATUSCODES).
 _ENHANCED = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})\b")
 # RFC 3463 §3.2 address statuses that say the mailbox is not valid there. 5.1.7 and 5.1.8 concern
@@ -55,32 +51,6 @@ class Reply:
         first = self.lines[0] if self.lines else ""
         more = f" (+{len(self.lines) - 1} lines)" if len(self.lines) > 1 else ""
         return f"{self.code} {first}".strip() + more
-
-
-class Outcome(str, Enum):
-    """How a connection attempt ended, before any command was sent."""
-
-    ANSWERED = "answered"  # a 2xx greeting
-    BANNER_TEMPFAIL = "banner-4xx"  # 4xx greeting, usually 421: not now
-    BANNER_REJECT = "banner-5xx"  # 5xx greeting, usually 554: no service for us (RFC 5321 §3.1)
-    REFUSED = "refused"  # nothing listens on the port
-    CONNECT_TIMEOUT = "connect-timeout"
-    BANNER_TIMEOUT = "banner-timeout"  # connected, but no greeting arrived in time
-    CLOSED = "closed"  # connected, then closed without a greeting
-    GARBLED = "garbled"  # something that is not an SMTP reply
-    UNREACHABLE = "unreachable"  # any other socket error (no route, network down)
-
-
-class CalloutAnswer(str, Enum):
-    """What a callout learnt about the sender's address."""
-
-    EXISTS = "exists"  # RCPT for the sender got 2xx, while a random address was rejected
-    NO_SUCH_USER = "no-such-user"  # 550/551/553 saying the mailbox does not exist; random one rejected too
-    REJECTED_OTHER = "rejected-other"  # 5xx that does not say the mailbox does not exist (policy, …)
-    TEMPFAIL = "tempfail"  # 4xx somewhere (greylisting, rate limits)
-    ACCEPTS_ALL = "accepts-all"  # the random address was accepted: the server says yes to anything
-    NULL_SENDER_REFUSED = "null-sender-refused"  # MAIL FROM:<> rejected, against RFC 5321 §4.5.5
-    INCOMPLETE = "incomplete"  # the conversation broke off, or our greeting was refused
 
 
 @dataclass(frozen=True)
@@ -177,24 +147,6 @@ class _Connection:
             self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line.rstrip(b"\r")
-
-
-def safe_path(address: str) -> bool:
-    """Whether an address taken from a message can go into RCPT TO:<…> as it is.
-
-    The address was written by whoever sent the message: anything beyond a plain dot-atom local part
-    and a host name (CR/LF, spaces, angle brackets, quoting, non-ASCII) could inject commands or needs
-    SMTPUTF8, so such addresses are not called out (RFC 5321 §4.1.2, §4.5.3.1 lengths).
-    """
-    local, at, domain = address.rpartition("@")
-    if not at or len(local) > 64 or len(address) > 254:
-        return False
-    return _LOCAL_PART.fullmatch(local) is not None and safe_hostname(domain)
-
-
-def safe_hostname(name: str) -> bool:
-    """A plain LDH host name (RFC 1035 §2.3.1 as relaxed by RFC 1123 §2.1), e.g. for EHLO and RCPT."""
-    return len(name) <= 253 and _HOSTNAME.fullmatch(name) is not None
 
 
 def says_no_such_mailbox(reply: Reply) -> bool:

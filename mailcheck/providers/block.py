@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mailcheck.auth.authserv_id import authserv_id
+from mailcheck.context import Facts
 from mailcheck.providers import Profile, by_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from mailcheck.auth.provider_verdicts import ProviderVerdict
-    from mailcheck.context import Facts
     from mailcheck.parse.message import Message
 
 _AR_LIKE = re.compile(r"^(?:arc-)?authentication-results$|^received-spf$", re.IGNORECASE)
@@ -44,7 +44,7 @@ def _decoder(profile: str) -> Callable[[Iterable[tuple[str, str]]], ProviderVerd
 
     table: dict[str, Callable[[Iterable[tuple[str, str]]], ProviderVerdict]] = {
         "microsoft365": pv.decode_microsoft, "google": pv.decode_google, "proton": pv.decode_proton,
-        "icloud": pv.decode_icloud, "yahoo": pv.decode_yahoo,
+        "icloud": pv.decode_icloud, "yahoo": pv.decode_yahoo, "fastmail": pv.decode_fastmail, "zoho": pv.decode_zoho,
     }
     return table.get(profile)
 

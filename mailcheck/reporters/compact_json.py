@@ -43,11 +43,16 @@ def _in_number(raw: bytes, at: int) -> bool:
     return raw[left - 1:left] in (b"", b":", b",", b"[") and raw[right:right + 1] in (b"", b",", b"]", b"}")
 
 
+_DIGITS = frozenset(b"0123456789")
+
+
 def _float_risk(raw: bytes) -> bool:
+    # Both needles follow a digit in any number orjson writes ("1e-7", "0.00001"); "e-" mostly follows a
+    # letter ("message-id", "one-time"), so that byte is tested before the token is walked.
     for needle in (b".0000", b"e-"):
         at = raw.find(needle)
         while at != -1:
-            if _in_number(raw, at):
+            if at > 0 and raw[at - 1] in _DIGITS and _in_number(raw, at):
                 return True
             at = raw.find(needle, at + 2)
     return False

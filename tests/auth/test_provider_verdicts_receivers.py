@@ -1,4 +1,4 @@
-"""Google, Proton, iCloud and Yahoo receipt records and Received-SPF, decoded and summarised.
+"""Google, Proton, iCloud, Yahoo, Fastmail and Zoho receipt records and Received-SPF, decoded and summarised.
 
 Values marked "phishing-pot-dev" are quoted from rf-peixoto/phishing_pot (CC BY-NC 4.0, via
 ../shared/corpora/phishing-pot-dev/email/<file>); the rest are synthetic in the forms of providers.md §2.3, §3.
@@ -9,10 +9,12 @@ from __future__ import annotations
 import pytest
 
 from mailcheck.auth.provider_verdicts import (
+    decode_fastmail,
     decode_google,
     decode_icloud,
     decode_proton,
     decode_yahoo,
+    decode_zoho,
     parse_received_spf,
 )
 
@@ -131,3 +133,37 @@ def test_received_spf_microsoft_form() -> None:
     assert spf.recorded_sender_ip() == "172.206.6.171" and not spf.dmarc_failed_under_enforcement()
     assert spf.plain_words()[0].startswith("protection.outlook.com recorded SPF pass for client 172.206.6.171")
     assert parse_received_spf("").recorded_sender_ip() is None
+
+
+def _fastmail_ar(result: str, published: str, applied: str) -> str:
+    # The method forms providers.md §3 lists for Fastmail (IDX-F1); synthetic values.
+    return (f"mx4.messagingengine.com; dkim=none; iprev=pass smtp.remote-ip=192.0.2.10 (h.example); "
+            f"spf=fail smtp.mailfrom=a.example; x-me-sender=none; dmarc={result} "
+            f"policy.published-domain-policy={published} policy.applied-disposition={applied} "
+            f"(p={published},d={applied},d.eval={applied}) header.from=a.example")
+
+
+def test_fastmail_policy_and_applied_disposition() -> None:
+    record = decode_fastmail([(AR, _fastmail_ar("fail", "reject", "reject")), ("X-Spam-hits", "BAYES_99 3.5")])
+    assert record.authserv_ids == ("mx4.messagingengine.com",) and record.recorded_sender_ip() == "192.0.2.10"
+    assert record.dmarc_failed_under_enforcement()
+    assert any("X-Spam-hits" in w and "BAYES_99" in w for w in record.plain_words())
+    # Fastmail let it through (applied none): the fail is recorded, not enforced.
+    assert not decode_fastmail([(AR, _fastmail_ar("fail", "reject", "none"))]).dmarc_failed_under_enforcement()
+    assert not decode_fastmail([(AR, "mx.example.net; dmarc=fail (p=reject) header.from=a.example")]).dmarc
+
+
+def test_zoho_record_and_received_spf() -> None:
+    # Forms from providers.md §3 (IDX-Z1, Z2, Z3), synthetic values.
+    headers = [(AR, "mx.zohomail.com; dkim=fail; spf=fail (zohomail.com: domain of a.example does not designate "
+                    "192.0.2.11 as permitted sender) smtp.mailfrom=x@a.example; dmarc=fail(p=reject dis=reject) "
+                    "header.from=a.example"),
+               ("Received-SPF", "fail (zohomail.com: domain of a.example does not designate 192.0.2.11 as permitted "
+                                "sender) client-ip=192.0.2.11; envelope-from=x@a.example; helo=h.example;"),
+               ("X-ZohoMail-DKIM", "fail")]
+    record = decode_zoho(headers)
+    assert record.authserv_ids == ("mx.zohomail.com",) and record.recorded_sender_ip() == "192.0.2.11"
+    assert record.dmarc_failed_under_enforcement()
+    assert any("X-ZohoMail-DKIM" in w for w in record.plain_words())
+    relaxed = [(AR, headers[0][1].replace("dis=reject", "dis=none"))]
+    assert not decode_zoho(relaxed).dmarc_failed_under_enforcement()

@@ -71,3 +71,35 @@ def test_a_list_post_under_p_reject_is_not_forged() -> None:
     assert labels["dkim[0]"].label is Label.UNVERIFIABLE
     assert labels["from"].label is Label.UNVERIFIABLE
     assert report.verdict is not Label.FORGED
+
+
+GROUPS_POST = (
+    b"List-Id: <open-iscsi.googlegroups.com>\r\n"
+    b"List-Post: <https://groups.google.com/group/open-iscsi/post>, <mailto:open-iscsi@googlegroups.com>\r\n"
+    b"From: \"'Lee Duncan' via open-iscsi\" <open-iscsi@googlegroups.com>\r\n"
+    b"Subject: Re: [PATCH v2] [open-iscsi] iscsid: fix the login retry\r\n"
+    b"\r\n"
+    b"The patch looks right.\r\n-- \r\nTo unsubscribe from this group, send an email to "
+    b"open-iscsi+unsubscribe@googlegroups.com.\r\n"
+)
+
+
+def test_the_list_evidence_names_a_rewritten_from_the_list_tag_and_the_footer() -> None:
+    signs = list_evidence(parse(GROUPS_POST))
+    assert "From rewritten to the list's own address ('Lee Duncan' via open-iscsi <open-iscsi@googlegroups.com>)" \
+        in signs
+    assert "the list's subject tag [open-iscsi]" in signs  # the author's own [PATCH v2] is not the list's
+    assert "a list footer at the end of the body (it names open-iscsi+unsubscribe@googlegroups.com)" in signs
+
+
+def test_a_from_or_footer_that_does_not_name_the_list_is_no_sign() -> None:
+    raw = (GROUPS_POST.replace(b"<open-iscsi@googlegroups.com>\r\nSubject", b"<lee@example.com>\r\nSubject")
+           .replace(b"open-iscsi+unsubscribe@googlegroups.com", b"nobody@example.com")
+           .replace(b"[open-iscsi] ", b""))
+    signs = list_evidence(parse(raw))
+    assert signs and not [s for s in signs if s.startswith(("From rewritten", "a list footer", "the list's subject"))]
+
+
+def test_the_list_tag_search_is_bounded_on_a_hostile_subject() -> None:
+    raw = b"List-Id: <dev.lists.example.org>\r\nSubject: " + b"[" * 200_000 + b"\r\n\r\nbody\r\n"
+    assert list_evidence(parse(raw)) == ("List-Id: <dev.lists.example.org>",)

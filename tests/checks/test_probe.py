@@ -13,7 +13,7 @@ from mailcheck.lookup.contract import DnsClient, DnsStatus, OfflineDns, StaticDn
 from mailcheck.model import Basis, Boundary, Finding, Label, StepStatus
 from mailcheck.parse.message import parse
 from mailcheck.probe.result import ProbeResult
-from mailcheck.probe.smtp import CalloutAnswer, Outcome
+from mailcheck.probe.vocabulary import CalloutAnswer, Outcome
 
 ZONE: dict[tuple[str, str], list[str]] = {
     ("sender.test", "MX"): ["10 mx.sender.test"],

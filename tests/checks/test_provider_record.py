@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from support.messages import SHARED, field, run
 
-from mailcheck.model import Label
+from mailcheck.lookup.contract import StaticDns
+from mailcheck.model import Finding, Label
 
 # providers.md §1.2: Internet -> Microsoft 365, verdict headers appended at the end.
 M365 = """\
@@ -75,6 +76,26 @@ def test_provider_dmarc_fail_under_reject_forges_from_offline() -> None:
     author = field(run(m365()), "from")
     assert author.label is Label.FORGED
     assert "DMARC failed" in author.evidence[0] and any("reject" in e.lower() for e in author.evidence[1:])
+
+
+def _online(spf: str) -> Finding:
+    zone = {
+        ("example.org", "TXT"): [spf], ("example.org", "A"): ["198.51.100.7"],
+        ("example.org", "MX"): ["10 mx.example.org."], ("mx.example.org", "A"): ["198.51.100.7"],
+        ("_dmarc.example.org", "TXT"): ["v=DMARC1; p=reject"],
+    }
+    raw = b"Return-Path: <alerts@example.org>\n" + m365()  # the envelope sender, as the mailbox stores it
+    return field(run(raw, dns=StaticDns(zone)), "from")
+
+
+def test_online_the_live_dmarc_result_decides_and_the_receipt_record_stands_beside_it() -> None:
+    failed = _online("v=spf1 -all")  # the re-check fails too: forged on its own evidence
+    assert failed.label is Label.FORGED
+    assert any("DMARC" in e and "reject" in e for e in failed.evidence)
+    assert any("recorded at receipt that DMARC failed" in e for e in failed.evidence)
+    passed = _online("v=spf1 ip4:198.51.100.7 -all")  # the re-check passes: its word, not the record's, decides
+    assert passed.label is Label.VALIDATED
+    assert any("recorded at receipt that DMARC failed" in e for e in passed.evidence)
 
 
 def test_without_a_provider_the_same_fields_keep_todays_rules() -> None:

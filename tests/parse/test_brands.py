@@ -140,3 +140,15 @@ def test_services() -> None:
     assert service_of("docs.google.com", "/forms/d/e/1FAIpQL/viewform").kind == "form"  # type: ignore[union-attr]
     assert service_of("docs.google.com", "/document/d/1") is None
     assert service_of("example.org") is None
+
+
+def test_services_kept_per_host_still_answer_per_path() -> None:
+    # The entries a host falls under are kept per host; the path is still judged on every call.
+    for _ in range(2):
+        assert service_of("docs.google.com", "/forms/x").kind == "form"  # type: ignore[union-attr]
+        assert service_of("docs.google.com", "/document/x") is None
+        assert service_of("docs.google.com", "") is None
+    assert service_of("a.b.web.app").kind == "hosting"  # type: ignore[union-attr]
+    assert service_of("BIT.LY.").kind == "shortener"  # type: ignore[union-attr]
+    long_host = "a" * 300 + ".web.app"  # too long to keep: judged the same way
+    assert service_of(long_host).kind == "hosting"  # type: ignore[union-attr]

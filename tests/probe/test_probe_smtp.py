@@ -7,7 +7,8 @@ import time
 import pytest
 from support.smtp_servers import HOST, KNOWN_USER, AiosmtpdServer, ScriptedServer
 
-from mailcheck.probe.smtp import CalloutAnswer, Outcome, Reply, Session, converse, safe_path, says_no_such_mailbox
+from mailcheck.probe.smtp import Reply, Session, converse, says_no_such_mailbox
+from mailcheck.probe.vocabulary import CalloutAnswer, Outcome, safe_path
 
 HELO = "probe.mailcheck.test"
 RANDOM = "no-such-user-0123456789ab@sender.test"

@@ -1,8 +1,9 @@
-"""Receiving providers' own verdict headers (Microsoft, Google, Proton, iCloud, Yahoo) decoded into typed
-values and plain words; pure functions, no DNS, no placement decisions (the caller picks the headers)."""
+"""Receiving providers' own verdict headers (Microsoft, Google, Proton, iCloud, Yahoo, Fastmail, Zoho) decoded
+into typed values and plain words; pure functions, no DNS, no placement decisions (the caller picks the headers)."""
 
 from __future__ import annotations
 
+from mailcheck.auth.provider_verdicts.fastmail_zoho import decode_fastmail, decode_zoho
 from mailcheck.auth.provider_verdicts.forefront import ForefrontReport, parse_forefront
 from mailcheck.auth.provider_verdicts.google import decode_google
 from mailcheck.auth.provider_verdicts.icloud import decode_icloud
@@ -22,7 +23,7 @@ from mailcheck.auth.provider_verdicts.yahoo import decode_yahoo
 
 __all__ = [
     "CrossTenantConnection", "ForefrontReport", "MicrosoftAuthResults", "MicrosoftStamps", "MicrosoftVerdicts",
-    "ProviderVerdict", "ReceivedSpf", "ReceiverAr", "decode_google", "decode_icloud", "decode_microsoft",
-    "decode_proton", "decode_yahoo", "is_microsoft_form", "parse_connecting_ip", "parse_forefront",
-    "parse_microsoft_ar", "parse_received_spf", "parse_stamps",
+    "ProviderVerdict", "ReceivedSpf", "ReceiverAr", "decode_fastmail", "decode_google", "decode_icloud",
+    "decode_microsoft", "decode_proton", "decode_yahoo", "decode_zoho", "is_microsoft_form", "parse_connecting_ip",
+    "parse_forefront", "parse_microsoft_ar", "parse_received_spf", "parse_stamps",
 ]

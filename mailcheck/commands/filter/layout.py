@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from mailcheck.parse.header_block import LF, field_name, items, procmail_header_end, split_block
+from mailcheck.parse.header_block import LF, field_name, named_items, procmail_header_end, split_block
 
 
 class Field(NamedTuple):
@@ -47,11 +47,18 @@ def field(data: bytes) -> Field:
     return Field(data, name.lower(), data.index(b":") + 1)
 
 
+def _fields(raw: bytes, start: int, end: int, eol: bytes) -> tuple[Field, ...]:
+    """field(raw[a:b]) of every item, from the one match that found the item and its name."""
+    return tuple(Field(raw[m.start():m.end()], None, 0) if (name := m.group(1)) is None
+                 else Field(raw[m.start():m.end()], name.lower(), m.start(2) - m.start())
+                 for m in named_items(raw, start, end, eol))
+
+
 def layout(raw: bytes) -> Layout:
     """Split off the From_ line and the header block, and the block into fields (RFC 5322 §2.2.3: a
     line starting with white space continues the one before; a line that is no field is one of its own)."""
     block = split_block(raw)
-    fields = tuple(field(raw[a:b]) for a, b in items(raw, block.from_end, block.end, block.eol))
+    fields = _fields(raw, block.from_end, block.end, block.eol)
     tail_end = procmail_header_end(raw, block.from_end)
-    tail = tuple(field(raw[a:b]) for a, b in items(raw, block.end, tail_end, LF)) if tail_end > block.end else ()
+    tail = _fields(raw, block.end, tail_end, LF) if tail_end > block.end else ()
     return Layout(raw, raw[:block.from_end], fields, raw[block.end:], block.eol, tail)

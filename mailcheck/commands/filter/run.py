@@ -11,6 +11,7 @@ Postfix's pipe(8) defers and retries on 75.
 from __future__ import annotations
 
 import faulthandler
+import gc
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -101,6 +102,15 @@ def _logger(debug: bool) -> Callable[[str], None]:
     return log
 
 
+def _collect_from_here() -> None:
+    """Turn the garbage collector back on once the code is loaded, when cli.main turned it off for the
+    start-up; what loaded so far is frozen (never collected, never walked again). A caller that left
+    the collector on (a test, a library) is left alone."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run(settings: Settings | None, problem: str | None = None, env: Mapping[str, str] | None = None,
         stdin_fd: int = 0, stdout_fd: int = 1) -> int:
     """One filter run. settings is None when the options could not be parsed (problem says why):
@@ -155,6 +165,7 @@ def _analyse(parts: Layout, settings: Settings, env: Mapping[str, str], log: Cal
 
         ctx = build_context(replace(settings, budget=settings.budget * DNS_SHARE),
                             mta_from_environment(dict(env)))
+        _collect_from_here()
     except Exception as exc:
         log(f"cannot start the analysis: {exc.__class__.__name__}: {exc}")
         return error_output(parts, f"cannot start the analysis ({exc.__class__.__name__})", ids)

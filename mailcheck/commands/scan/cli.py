@@ -185,8 +185,9 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, s
         storage = parse_storage_options(storage_pairs)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--storage-option") from exc
-    if engine == "dask" and any(is_url(path) for path in paths):
-        raise click.UsageError("--engine dask reads local paths only: scan URLs with the default engine")
+    if engine == "dask" and any(is_imap_url(path) for path in paths):
+        raise click.UsageError("--engine dask does not read IMAP mailboxes: one server session serves them in "
+                               "order; scan them with the built-in engine")
     for path in paths:
         _check_readable(path, storage)
     job = Job(settings, lines=fmt == "jsonl", message_timeout=message_timeout or None)
@@ -198,7 +199,7 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, s
             from mailcheck.commands.scan.dask_engine import dask_scanner
 
             scanner: Scanner | DaskScanner = dask_scanner(job, paths, jobs or default_jobs(), scheduler,
-                                                          unordered, chunk)
+                                                          unordered, chunk, storage)
         else:
             scanner = Scanner(job, jobs or default_jobs(), chunk or DEFAULT_CHUNK)
     except ValueError as exc:

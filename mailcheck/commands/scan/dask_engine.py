@@ -25,13 +25,16 @@ import os
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from mailcheck.commands.scan import dask_tasks
 from mailcheck.commands.scan.ranges import Counted, FileList, Range, cut, slices
+from mailcheck.commands.scan.remote_units import RemoteFiles  # imports no fsspec: that waits for a URL
 from mailcheck.commands.scan.sources import walk_files
 from mailcheck.commands.scan.tally import Outcome
 from mailcheck.commands.scan.totals import ChunkTotals
+from mailcheck.commands.scan.urls import is_imap_url, is_url
 from mailcheck.commands.scan.worker import Job, failed_outcome
 from mailcheck.lookup.factory import check_dns_options
 
@@ -48,15 +51,16 @@ FILES_PER_TASK = 32
 KILLED = "the analysis killed its worker process twice (a crash outside Python, or out of memory)"
 INSTALL = "--engine dask needs Dask: pip install 'mailcheck[dask]'"
 
-# A unit before its count: an mbox candidate's ranges, or a file list.
-Unit = tuple[Range, list[Range]] | FileList
+# A unit before its count: an mbox candidate's ranges, or a list of local files or of a URL's objects.
+Unit = tuple[Range, list[Range]] | FileList | RemoteFiles
 
 
 class DaskScanner(ChunkTotals):
     """Runs a scan on Dask: `for outcome in scanner.run_paths(paths)`, then close() (or abort())."""
 
     def __init__(self, job: Job, jobs: int, scheduler: str | None = None, unordered: bool = False,
-                 chunk: int = FILES_PER_TASK, range_bytes: int | None = None) -> None:
+                 chunk: int = FILES_PER_TASK, range_bytes: int | None = None,
+                 storage: dict[str, Any] | None = None) -> None:
         try:
             import distributed  # noqa: F401  (only to say what is missing now, before any work)
         except ImportError as exc:
@@ -64,6 +68,7 @@ class DaskScanner(ChunkTotals):
         self.job, self.jobs, self.scheduler, self.unordered = job, max(jobs, 1), scheduler, unordered
         self.chunk = max(chunk, 1)
         self.range_bytes = range_bytes
+        self.storage = storage or {}  # fsspec options for PATHs that are URLs
         self.dns_counts: dict[str, int] = {}
         self.resolver: dict[str, Any] | None = None
         self.workers_used = 0
@@ -92,7 +97,7 @@ class DaskScanner(ChunkTotals):
         client = self._connect()
         threads = max(sum(client.nthreads().values()), 1)
         self.workers_used = len(client.nthreads())
-        every = self.range_bytes or _range_size(paths, threads)
+        every = self.range_bytes or _range_size(paths, threads, self.storage)
         tasks = self._counted(self._units(paths, every), 4 * threads)
         yield from self._analysed(tasks, 2 * threads)
 
@@ -138,7 +143,11 @@ class DaskScanner(ChunkTotals):
 
     def _units(self, paths: list[str], every: int) -> Iterator[Unit]:
         for path in paths:
-            if os.path.isdir(path):
+            if is_url(path):
+                from mailcheck.commands.scan import remote_units
+
+                yield from remote_units.units(path, self.storage, every, self.chunk)
+            elif os.path.isdir(path):
                 yield from self._folder_units(path, every)
             else:
                 yield _ranges(path, path, every, regular_only=False)
@@ -161,9 +170,9 @@ class DaskScanner(ChunkTotals):
             yield FileList(source, tuple(batch))
 
     def _count(self, unit: Unit) -> list[Future]:
-        if isinstance(unit, FileList):
-            return [self._submit(dask_tasks.count_files, unit)]
-        return [self._submit(dask_tasks.count_range, part) for part in unit[1]]
+        if isinstance(unit, tuple):
+            return [self._submit(dask_tasks.count_range, part) for part in unit[1]]
+        return [self._submit(dask_tasks.count_files, unit)]
 
     def _counted(self, units: Iterator[Unit], ahead: int) -> Iterator[tuple[dask_tasks.Task, int]]:
         """(task, items it yields) in input order, numbered: the counting runs `ahead` units in front."""
@@ -187,13 +196,18 @@ class DaskScanner(ChunkTotals):
                 for part in found:
                     yield part, part.count
                 return
-            # Not an mbox after all (or not readable): one file, read as sources.py reads it.
-            unit = FileList(first.source, (((first.path, "top") if not first.regular_only else (first.path, "file")),))
+            # Not an mbox after all (or not readable): one file, read as sources.py (or remote.py) reads it.
+            if first.storage is not None:
+                from mailcheck.commands.scan.remote_units import not_an_mbox
+
+                unit = not_an_mbox(first)
+            else:
+                unit = FileList(first.source, ((first.path, "top" if not first.regular_only else "file"),))
             results = [self._submit(dask_tasks.count_files, unit).result()]
         numbered, produced = results[0]
         index = self._next_index.get(unit.source, 0)
         self._next_index[unit.source] = index + numbered
-        yield FileList(unit.source, unit.entries, index), produced
+        yield replace(unit, index=index), produced
 
     # -- analysis --------------------------------------------------------------------------------
 
@@ -245,16 +259,18 @@ class DaskScanner(ChunkTotals):
 
 
 def dask_scanner(job: Job, paths: Iterable[str], jobs: int, scheduler: str | None, unordered: bool,
-                 chunk: int | None) -> DaskScanner:
+                 chunk: int | None, storage: dict[str, Any] | None = None) -> DaskScanner:
     """The engine for scan's options; ValueError (a usage error) for what it cannot do."""
     if job.settings.probes:
         raise ValueError("--probe is not available with --engine dask: one probe per domain and --probe-limit "
                          "are kept on one machine, not across a cluster (use the built-in engine)")
     for path in paths:
+        if is_url(path) and not is_imap_url(path):
+            continue  # read by the workers through fsspec (remote_units.py), checked by the scan command
         if not (os.path.isdir(path) or os.path.isfile(path)):
             shown = "'-' (stdin)" if path == "-" else path
             raise ValueError(f"--engine dask reads files and folders its workers can open, not {shown}")
-    return DaskScanner(job, jobs, scheduler, unordered, chunk or FILES_PER_TASK)
+    return DaskScanner(job, jobs, scheduler, unordered, chunk or FILES_PER_TASK, storage=storage)
 
 
 def _size(path: str) -> int:
@@ -269,7 +285,15 @@ def _ranges(source: str, path: str, every: int, regular_only: bool) -> tuple[Ran
     return parts[0], parts
 
 
-def _range_size(paths: list[str], threads: int) -> int:
+def _range_size(paths: list[str], threads: int, storage: dict[str, Any]) -> int:
     """Ranges small enough that a single file keeps every worker busy (8 per thread), within bounds."""
-    largest = max((_size(p) for p in paths if not os.path.isdir(p)), default=0)
+    sizes = [0]
+    for path in paths:
+        if is_url(path):
+            from mailcheck.commands.scan.remote_units import url_size
+
+            sizes.append(url_size(path, storage))
+        elif not os.path.isdir(path):
+            sizes.append(_size(path))
+    largest = max(sizes)
     return max(MIN_RANGE, min(RANGE_BYTES, largest // (8 * threads) + 1))

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from mailcheck.commands.budget import BudgetExceeded
 from mailcheck.commands.scan.ranges import Counted, FileList, Range, Slice, count
+from mailcheck.commands.scan.remote_units import RemoteFiles
 from mailcheck.commands.scan.sources import Item
 from mailcheck.commands.scan.worker import Analyzer, ChunkResult, Job, failed_outcome
 
-Task = Slice | FileList
+Task = Slice | FileList | RemoteFiles
 _KEEP = 16  # Analyzers kept per worker process; older runs' are closed (a long-lived cluster serves many)
 _lock = threading.Lock()
 _analyzers: dict[tuple[str, int], Analyzer] = {}
@@ -72,7 +73,7 @@ def count_range(part: Range) -> Counted:
     return count(part)
 
 
-def count_files(files: FileList) -> tuple[int, int]:
+def count_files(files: FileList | RemoteFiles) -> tuple[int, int]:
     return files.count()
 
 

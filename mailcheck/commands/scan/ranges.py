@@ -21,7 +21,6 @@ offsets, and a file holding a single message is kept whole.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -50,6 +49,7 @@ class Range:
     start: int
     stop: int
     regular_only: bool = True  # under a folder: read only regular files (sources.py)
+    storage: str | None = None  # fsspec options (JSON) when path is a URL (remote_units.py)
 
 
 @dataclass(frozen=True)
@@ -73,15 +73,21 @@ class Slice:
     ordinal: int  # its number in the file ("path#N")
     single: bool  # the file holds one message: named by its path and kept whole
     count: int  # messages in the slice
+    storage: str | None = None  # fsspec options (JSON) when path is a URL
 
     def items(self) -> Iterator[Item]:
-        with open(self.path, "rb", buffering=0) as handle:
-            handle.seek(self.begin)
-            data = handle.read() if self.end is None else handle.read(self.end - self.begin)
+        if self.storage is not None:
+            from mailcheck.commands.scan.remote_units import read_url
+
+            data = read_url(self.path, self.storage, self.begin, self.end)
+        else:
+            with open(self.path, "rb", buffering=0) as handle:
+                handle.seek(self.begin)
+                data = handle.read() if self.end is None else handle.read(self.end - self.begin)
         if self.single:
             yield Item(self.source, self.index, self.path, 0, self.path, data=data, size=len(data))
             return
-        for k, piece in enumerate(split_mbox(io.BytesIO(data))):
+        for k, piece in enumerate(split_mbox((data,))):  # one chunk: the splitter cuts it itself
             yield Item(self.source, self.index + k, self.path, self.begin + piece.offset,
                        f"{self.path}#{self.ordinal + k}", data=piece.data, size=piece.size)
 
@@ -156,7 +162,12 @@ def is_separator(after_blank: bool, line: bytes, following: bytes) -> bool:
 
 def count(part: Range) -> Counted:
     """The counting pass over one range (see the module docstring)."""
-    handle = open_for_scan(part.path, part.regular_only)
+    if part.storage is not None:
+        from mailcheck.commands.scan.remote_units import open_url
+
+        handle: BinaryIO | str = open_url(part.path, part.storage)
+    else:
+        handle = open_for_scan(part.path, part.regular_only)
     if isinstance(handle, str):
         return Counted(mbox=part.start > 0)  # range 0 says "no mbox": the file is then read as a file list
     with handle:
@@ -206,6 +217,6 @@ def slices(part: Range, counts: list[Counted], index: int) -> list[Slice]:
         assert counted.first is not None
         end = starts[n + 1].first if n + 1 < len(starts) else None
         out.append(Slice(part.source, part.path, counted.first, end, index + ordinal, ordinal, total == 1,
-                         counted.separators))
+                         counted.separators, part.storage))
         ordinal += counted.separators
     return out

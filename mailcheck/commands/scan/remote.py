@@ -17,6 +17,7 @@ endpoint_url=http://127.0.0.1:9000 for an S3-compatible server), or the filesyst
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from mailcheck.commands.scan.files import too_large
@@ -93,6 +94,15 @@ class _Lines:
         while line := self.readline():
             yield line
 
+    def blocks(self) -> Iterator[bytes]:
+        """The rest of the stream in the ranges it is fetched in (the mbox splitter takes any cut)."""
+        if self.pos < len(self.buf):
+            yield self.buf[self.pos:]
+        self.buf, self.pos = b"", 0
+        while self._fill():
+            yield self.buf
+            self.buf = b""
+
     def rest(self, limit: int) -> bytes:
         """Up to limit more bytes (what is buffered, then one read for the remainder)."""
         head = self.buf[self.pos:self.pos + limit]
@@ -163,7 +173,7 @@ def _object_items(fs: Any, source: str, name: str, key: str, info: dict[str, Any
                 yield Item(source, -1, name, 0, name, error="empty file", skipped=True)
                 return
             if not maildir and is_from_line(first):
-                yield from _mbox_items(source, name, first, lines, numbering, name)
+                yield from _mbox_items(source, name, first, lines.blocks(), numbering, name)
                 return
             if not maildir and not looks_like_header(first) and not first.startswith(OLE2_MAGIC):
                 yield Item(source, -1, name, 0, name, skipped=True, size=size, error=_NOT_MESSAGE)
@@ -190,7 +200,7 @@ class _Folder:
         self.objects: dict[str, dict[str, Any]] = {}
 
 
-def _tree(fs: Any, root: str) -> _Folder:
+def tree(fs: Any, root: str) -> _Folder:
     """The listing under root as a tree, so that it is walked in a local folder's order (a flat sorted
     key list would put "a.txt" before "a/b")."""
     prefix = root.rstrip("/") + "/"
@@ -211,14 +221,24 @@ def _tree(fs: Any, root: str) -> _Folder:
 
 def _folder_items(fs: Any, source: str, root: str, numbering: _Numbering) -> Iterator[Item]:
     try:
-        tree = _tree(fs, root)
+        listing = tree(fs, root)
     except Exception as exc:
         yield Item(source, numbering.take(), source, 0, source, error=f"cannot list the folder: {describe(exc)}")
         return
-    yield from _walk(fs, source, tree, numbering)
+    yield from _walk(fs, source, listing, numbering)
 
 
-def _walk(fs: Any, source: str, folder: _Folder, numbering: _Numbering) -> Iterator[Item]:
+@dataclass(frozen=True)
+class Entry:
+    """One object of a folder's listing, in walk order: read as a message or an mbox, or skipped."""
+
+    url: str  # the object's URL, as records name it
+    key: str  # its path within the filesystem
+    kind: str  # "file", "maildir" (one message per object), or "skip:<why>"
+    size: int = 0
+
+
+def entries(fs: Any, folder: _Folder) -> Iterator[Entry]:
     """sources.walk_files's order and rules on the listing (no symbolic links in an object store)."""
     maildir = "cur" in folder.folders or "new" in folder.folders
     if maildir:
@@ -228,23 +248,35 @@ def _walk(fs: Any, source: str, folder: _Folder, numbering: _Numbering) -> Itera
                 if name.startswith("."):
                     continue  # Maildir readers ignore dot-files in cur/new
                 if name in inner.folders:
-                    url = str(fs.unstrip_protocol(inner.folders[name].key))
-                    yield Item(source, -1, url, 0, url, error="a folder inside a Maildir's cur/new", skipped=True)
+                    key = inner.folders[name].key
+                    yield Entry(str(fs.unstrip_protocol(key)), key, "skip:a folder inside a Maildir's cur/new")
                 if name in inner.objects:
-                    yield from _object(fs, source, inner.objects[name], numbering, maildir=True)
+                    yield _entry(fs, inner.objects[name], "maildir")
     for name in sorted({*folder.folders, *folder.objects}):
         if maildir and name in ("cur", "new", "tmp"):
             continue
         if name in folder.folders:
-            yield from _walk(fs, source, folder.folders[name], numbering)
+            yield from entries(fs, folder.folders[name])
         if name in folder.objects:
-            yield from _object(fs, source, folder.objects[name], numbering)
+            yield _entry(fs, folder.objects[name], "file")
 
 
-def _object(fs: Any, source: str, info: dict[str, Any], numbering: _Numbering, maildir: bool = False) -> Iterator[Item]:
+def _entry(fs: Any, info: dict[str, Any], kind: str) -> Entry:
     key = info["name"]
-    url = str(fs.unstrip_protocol(key))
     if info.get("type") != "file":
-        yield Item(source, -1, url, 0, url, error="not a regular file", skipped=True)
+        kind = "skip:not a regular file"
+    return Entry(str(fs.unstrip_protocol(key)), key, kind, int(info.get("size") or 0))
+
+
+def entry_items(fs: Any, source: str, entry: Entry, numbering: _Numbering) -> Iterator[Item]:
+    """The records of one listed object, numbered on from `numbering`."""
+    if entry.kind.startswith("skip:"):
+        yield Item(source, -1, entry.url, 0, entry.url, error=entry.kind[5:], skipped=True)
         return
-    yield from _object_items(fs, source, url, key, info, numbering, maildir=maildir)
+    info = {"type": "file", "size": entry.size, "name": entry.key}
+    yield from _object_items(fs, source, entry.url, entry.key, info, numbering, maildir=entry.kind == "maildir")
+
+
+def _walk(fs: Any, source: str, folder: _Folder, numbering: _Numbering) -> Iterator[Item]:
+    for entry in entries(fs, folder):
+        yield from entry_items(fs, source, entry, numbering)

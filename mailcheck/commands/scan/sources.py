@@ -43,15 +43,21 @@ message (not an mbox, which is streamed) larger than MESSAGE_CAP is listed as to
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
 from mailcheck.commands.scan.files import open_for_scan, read_error, too_large
-from mailcheck.parse.field_name import FIELD_START
+
+# The splitter and its rules, also read from here (ranges.py, remote.py, the tests).
+from mailcheck.commands.scan.mbox_split import _BLANK as _BLANK
+from mailcheck.commands.scan.mbox_split import _SEPARATOR as _SEPARATOR
+from mailcheck.commands.scan.mbox_split import Piece as Piece
+from mailcheck.commands.scan.mbox_split import is_from_line as is_from_line
+from mailcheck.commands.scan.mbox_split import looks_like_header as looks_like_header
+from mailcheck.commands.scan.mbox_split import split_mbox as split_mbox
 from mailcheck.parse.recognise_input import OLE2_MAGIC
 
 STDIN = "-"
@@ -60,14 +66,7 @@ STDIN_NAME = "<stdin>"
 # while it is read, so it needs none.
 MESSAGE_CAP = 256 << 20
 
-_HEADER_FIELD = FIELD_START  # a line that starts a header field (RFC 5322 §3.6.8)
-# The separator as mbox writers produce it: "From sender date", the date in asctime form
-# ("Wed Aug 21 12:34:56 2002", some with a zone) or RFC 5322 form ("Wed, 21 Aug 2002 12:34:56").
-_SEPARATOR = re.compile(
-    rb"From \S*[ \t]+(?:[A-Za-z]{3},?[ \t]+)?"
-    rb"(?:[A-Za-z]{3}[ \t]+\d{1,2}|\d{1,2}[ \t]+[A-Za-z]{3}(?:[ \t]+\d{4})?)[ \t]+\d{1,2}:\d{2}"
-)
-_BLANK = (b"\n", b"\r\n")
+_BLOCK = 1 << 20  # bytes of an mbox read at a time
 
 
 @dataclass(frozen=True)
@@ -90,70 +89,11 @@ class Item:
         return {"source": self.source, "index": self.index, "path": self.path, "offset": self.offset}
 
 
-def is_from_line(line: bytes) -> bool:
-    """A line that may be an mbox separator: "From " at the start, and not a header field ("From :")."""
-    return line.startswith(b"From ") and _HEADER_FIELD.match(line) is None
-
-
-def looks_like_header(line: bytes) -> bool:
-    return _HEADER_FIELD.match(line) is not None
-
-
-class Piece(NamedTuple):
-    """One message of an mbox: where it starts, its bytes, and the blank line after it that belongs to
-    the mbox format (b"" when the writer put none)."""
-
-    offset: int
-    data: bytes
-    tail: bytes
-
-    @property
-    def size(self) -> int:
-        return len(self.data) + len(self.tail)
-
-
-def split_mbox(lines: Iterable[bytes]) -> Iterator[Piece]:
-    """Split an mbox given as lines (each with its line ending) into Pieces, lazily; the Pieces' sizes
-    add up to the input's length. See the module docstring for the rules."""
-    parts: list[bytes] = []
-    start = pos = 0
-    prev_blank = False
-    held: bytes | None = None  # a From line that awaits the next line to be judged
-    held_after_blank = False
-
-    def emit(drop_blank: bool) -> Piece:
-        if drop_blank and parts and parts[-1] in _BLANK:
-            return Piece(start, b"".join(parts[:-1]), parts[-1])
-        return Piece(start, b"".join(parts), b"")
-
-    for line in lines:
-        if held is not None:
-            if looks_like_header(line):
-                yield emit(held_after_blank)
-                parts, start = [held], pos
-            else:
-                parts.append(held)
-            pos += len(held)
-            held = None
-            prev_blank = False
-        if parts and is_from_line(line):
-            strict = _SEPARATOR.match(line) is not None
-            if prev_blank and strict:
-                yield emit(True)
-                parts, start = [line], pos
-                pos += len(line)
-                prev_blank = False
-                continue
-            if prev_blank or strict:
-                held, held_after_blank = line, prev_blank
-                continue
-        parts.append(line)
-        pos += len(line)
-        prev_blank = line in _BLANK
-    if held is not None:  # a From line at the very end, with nothing after it to confirm it
-        parts.append(held)
-    if parts:
-        yield emit(True)  # writers put a blank line after the last message too
+def _blocks(stream: BinaryIO) -> Iterator[bytes]:
+    """The stream in large reads; read1 returns what one read gives, so a pipe's messages are not held back."""
+    read = getattr(stream, "read1", None) or stream.read
+    while block := read(_BLOCK):
+        yield block
 
 
 class _Numbering:
@@ -215,7 +155,7 @@ def _file_items(source: str, path: str, numbering: _Numbering, maildir: bool = F
                 yield Item(source, -1, path, 0, path, error="empty file", skipped=True)
                 return
             if not maildir and is_from_line(first):
-                yield from _mbox_items(source, path, first, handle, numbering, path)
+                yield from _mbox_items(source, path, first, _blocks(handle), numbering, path)
                 return
             if not maildir and not looks_like_header(first) and not first.startswith(OLE2_MAGIC):  # .msg: worker
                 size = os.fstat(handle.fileno()).st_size
@@ -244,7 +184,7 @@ def _stdin_items(stream: BinaryIO, numbering: _Numbering) -> Iterator[Item]:
             yield Item(STDIN_NAME, -1, STDIN_NAME, 0, STDIN_NAME, error="empty input", skipped=True)
             return
         if is_from_line(first):
-            yield from _mbox_items(STDIN_NAME, STDIN_NAME, first, stream, numbering, STDIN_NAME)
+            yield from _mbox_items(STDIN_NAME, STDIN_NAME, first, _blocks(stream), numbering, STDIN_NAME)
             return
         data = first + stream.read()
     except OSError as exc:

@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from mailcheck.reporters.sanitize import safe_text
@@ -54,7 +55,7 @@ def forged_fields(fields: Iterable[Finding]) -> tuple[tuple[tuple[str, str], ...
     """The forged fields of a report as (name, one-line reason), at most MAX_FORGED_FIELDS, and how many."""
     from mailcheck.reporters.findings import one_line_reason
 
-    forged = [f for f in fields if f.label.value == "forged"]
+    forged = [f for f in fields if f.label == "forged"]  # Label is a str: no enum property on every field
     kept = tuple((f.name, safe_text(one_line_reason(f), REASON_CHARS)) for f in forged[:MAX_FORGED_FIELDS])
     return kept, len(forged)
 
@@ -62,9 +63,11 @@ def forged_fields(fields: Iterable[Finding]) -> tuple[tuple[tuple[str, str], ...
 _INDEX = re.compile(r"\[\d+\]")
 
 
+# Every field of every message passes here, and names recur ("url[3]", "received[0]"): the answer is kept.
+@lru_cache(maxsize=4096)
 def field_family(name: str) -> str:
     """'received[3]' → 'received', 'header:X-Spam-Status[0]' → 'header:x-spam-status'."""
-    family = _INDEX.sub("", name)
+    family = _INDEX.sub("", name) if "[" in name else name
     if family.startswith("header:"):
         family = "header:" + family[7:].lower()  # RFC 5322 §1.2.2: field names are case-insensitive
     return family
@@ -137,10 +140,19 @@ class Tally:
             if len(self.failures) < MAX_LISTED:
                 self.failures.append((outcome.name, outcome.reason))
             return
+        labels = self.labels
         for family, label in outcome.labels:
-            if family not in self.labels and len(self.labels) >= MAX_KEYS:
-                family = OTHER
-            _bump(self.labels.setdefault(family, Counter()), label)
+            counts = labels.get(family)  # not setdefault: that would build a Counter for every field
+            if counts is None:
+                if len(labels) >= MAX_KEYS:
+                    family = OTHER
+                counts = labels.get(family)
+                if counts is None:
+                    counts = labels[family] = Counter()
+            if label in counts:
+                counts[label] += 1
+            else:
+                _bump(counts, label)
         if outcome.status == "forged" and len(self.forged_messages) < MAX_FORGED_LISTED:
             self.forged_messages.append(ForgedMessage(
                 outcome.name, outcome.position, outcome.forged_fields,

@@ -35,7 +35,7 @@ _MONTH_FIRST = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class DateReading:
     """One reading of a date text. `problems` start with IMPOSSIBLE, GARBAGE or ODD (see zones.py)."""
 
@@ -129,8 +129,9 @@ def read_date(text: str) -> DateReading:
     problems = reading.problems
     m = _COMMON_DATE.match(text)
     if m:
-        wall = _wall(m[1], int(m[2]), m[3], int(m[4]), int(m[5]), int(m[6]), int(m[7]), None, text, problems)
-        _finish(reading, m[8], wall)
+        wd, day, mon, year, hour, minute, second, zone = m.groups()
+        wall = _wall(wd, int(day), mon, int(year), int(hour), int(minute), int(second), None, text, problems)
+        _finish(reading, zone, wall)
         return reading
     m = _RFC_DATE.match(text)
     if m:

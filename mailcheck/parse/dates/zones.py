@@ -34,6 +34,7 @@ class Zone:
     unsigned: int | None = None  # for "0530" (no sign): the offset it means if the '+' was left out
 
 
+@lru_cache(maxsize=1024)  # Zone is frozen, and a few dozen zone texts make up nearly every date
 def read_zone(zone: str | None) -> Zone:
     """Read the zone text that follows the time; `zone` is None when the date has none."""
     if not zone:

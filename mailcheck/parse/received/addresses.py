@@ -14,6 +14,10 @@ _IPISH = re.compile(r"(?=[0-9A-Fa-f]*[.:])[0-9A-Fa-f:.]+(?:%[\w.~-]+)?")
 MAX_ADDRESS_TEXT = 128
 _V4_PORT = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})(?:[.:]\d{1,5})")
 _V4_DIGITS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+# A dotted quad already in canonical form (0-255, no leading zeros): ipaddress would hand back the same text,
+# and most addresses in Received lines are written so.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_CANONICAL_V4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 
 
 def normalise_ip(text: str) -> str | None:
@@ -29,6 +33,8 @@ def normalise_ip(text: str) -> str | None:
 
 @lru_cache(maxsize=8192)
 def _normalise_ip(t: str) -> str | None:
+    if _CANONICAL_V4.fullmatch(t):
+        return t
     if t[:5].lower() == "ipv6:":
         t = t[5:]
     if not _IPISH.fullmatch(t):

@@ -35,25 +35,32 @@ def strip_name(name: str) -> str:
     return name.strip("()<>,;").rstrip(".")
 
 
+_GREETINGS = frozenset({"HELO", "EHLO", "helo", "ehlo"})
+
+
 def _comment_addresses(comment: str, out: Client, bracketed: list[str], bare: list[str]) -> None:
     """Collect address candidates and the rDNS name written before a bracketed address."""
     toks = comment.replace("(", " ").replace(")", " ").split()
     prev: str | None = None
     skip_next = False
     for tok in toks:
-        if skip_next or tok[:5].lower() == "helo=" or tok[:6].lower() == "ident=":
+        first = tok[0]  # split() gives no empty token; the first letter spares two slices and lower()s
+        if skip_next or (first in "hH" and tok[:5].lower() == "helo=") or (
+                first in "iI" and tok[:6].lower() == "ident="):
             # Exim's "helo=[10.0.0.1]", qmail's "HELO [10.0.0.1]": the client's claim, not the peer
             prev, skip_next = None, False
             continue
-        if tok in ("HELO", "EHLO", "helo", "ehlo"):
+        if tok in _GREETINGS:
             prev, skip_next = None, True
             continue
         body = tok
-        if "[" in tok and not tok.startswith("["):
+        bracket = tok.find("[")
+        if bracket > 0:
             # "name[1.2.3.4]" (no space): the name is rDNS, as with "name [1.2.3.4]"
-            prev, body = tok[: tok.index("[")], tok[tok.index("["):]
-        if body.startswith("["):
-            inner = body[1:body.find("]")] if "]" in body else body[1:]
+            prev, body = tok[:bracket], tok[bracket:]
+        if bracket >= 0:
+            close = body.find("]")
+            inner = body[1:close] if close >= 0 else body[1:]
             ip = normalise_ip(inner)
             if ip is not None:
                 bracketed.append(ip)

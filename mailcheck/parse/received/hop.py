@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mailcheck.model import Hop
 from mailcheck.parse.dates import GARBAGE, IMPOSSIBLE, ODD, read_date
@@ -33,6 +34,8 @@ _LOCAL_PROTOCOL = re.compile(
 _INVOKED = re.compile(r"^\S+ \d+ (?:messnum \d+ )?invoked ")
 _ID_AT_LITERAL = re.compile(r"[A-Za-z0-9.\-_+/=:$#]+@\[[0-9A-Fa-f.:]+\]")
 _ID_OK = re.compile(r"[A-Za-z0-9.\-_+/=@:$#,]+")
+# Comments of programs that fetch or hand over mail locally (one search instead of five substring tests)
+_NOT_RELAY_NOTE = re.compile(r"fetchmail|getmail|\[unix: localhost\]|unix socket|from userid")
 _EXIM_ID = re.compile(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}")
 
 
@@ -68,7 +71,8 @@ def _auth(protocol: str | None, blob: str, low_blob: str, text: str, comments: l
         return protocol  # RFC 3848: the A suffix records SMTP AUTH; Exim and Earthlink write ASMTP
     if protocol and _WEBMAIL_PROTOCOL.match(protocol) and (protocol.upper() != "HTTPS" or browser):
         return f"webmail ({protocol})"
-    if any(_VIA_HTTP.match(c) for c in comments):
+    # "http" guards the loop exactly: (?i) lets no other letters stand for h, t or p
+    if "http" in low_blob and any(_VIA_HTTP.match(c) for c in comments):
         return "webmail (via HTTP)"
     if "gmx." in text and _GMX.match(text):
         return "GMX submission"
@@ -89,10 +93,9 @@ def _relay(
         return False  # qmail-queue's own line: "(qmail 123 invoked from network)"
     if protocol and (_LOCAL_PROTOCOL.match(protocol) or protocol.lower().startswith("qmail-scanner")):
         return False
-    if any(k in low_comments for k in ("fetchmail", "getmail", "[unix: localhost]", "unix socket", "from "
-                                                                                                   "userid")):
+    if _NOT_RELAY_NOTE.search(low_comments):
         return False
-    if any(c.keyword == "by" and c.words[:1] == ["uid"] for c in extra):
+    if extra and any(c.keyword == "by" and c.words[:1] == ["uid"] for c in extra):
         return False  # qmail-scanner: "from x by host by uid 502 with qmail-scanner"
     if frm.local_user:
         return False
@@ -124,8 +127,24 @@ def _garbage_comments(comments: list[str]) -> list[str]:
     return found
 
 
+# Values longer than this are read afresh each time: no real Received line is near it, and a hostile one
+# must not be kept in memory by the cache.
+_CACHED_LENGTH = 2048
+
+
 def parse_received(value: str) -> Hop:
     """Parse one Received header value (unfolded) into a Hop. Never raises."""
+    if len(value) > _CACHED_LENGTH:
+        return _parse(value)
+    return _parse_cached(value)
+
+
+@lru_cache(maxsize=4096)  # Hop is frozen: a line seen again (lists, resent copies, one relay's stamps) is shared
+def _parse_cached(value: str) -> Hop:
+    return _parse(value)
+
+
+def _parse(value: str) -> Hop:
     text = " ".join(value.split())
     problems: list[str] = []
     if text.startswith("(from "):
@@ -142,13 +161,13 @@ def parse_received(value: str) -> Hop:
     # qmail writes its keywords in lower case: upper-case "FROM … BY … WITH" lines are other MTAs'
     qmail = ("id" not in clauses and protocol is not None and _QMAIL_PROTOCOL.match(protocol) is not None
              and " with " in clause_text and "via" not in clauses)
-    frm = read_client(clauses.get("from"), _is_exim(clause_text, _first_word(clauses.get("id"))), qmail)
+    hop_id = _first_word(clauses.get("id"))
+    frm = read_client(clauses.get("from"), _is_exim(clause_text, hop_id), qmail)
     if "claiming" in clause_text or " via " in clause_text:
         _obtuse(clause_text, frm)
     by = _first_word(clauses.get("by"))
     if protocol is None:
         protocol = _first_word(clauses.get("via"))
-    hop_id = _first_word(clauses.get("id"))
     if hop_id:
         hop_id = hop_id.strip("<>") or None
     for_ = _first_word(clauses.get("for"))

@@ -26,14 +26,14 @@ _TRAILING_DATE = re.compile(
     re.IGNORECASE,
 )
 
-@dataclass
+@dataclass(slots=True)
 class Clause:
     keyword: str
     words: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Parsed:
     leading: Clause
     clauses: dict[str, Clause]
@@ -53,6 +53,8 @@ def _close(text: str, start: int) -> int:
 
 class _Walk:
     """Groups tokens into clauses as they come: a keyword opens a clause, other words join the current one."""
+
+    __slots__ = ("clauses", "current", "extra", "leading")
 
     def __init__(self) -> None:
         self.leading = Clause("")
@@ -82,13 +84,28 @@ def tokenise(text: str) -> Parsed:
     toks = _TOKEN.findall(text)
     if "(" in toks or ")" in toks:
         return _tokenise_slow(text)
-    walk = _Walk()
+    # _Walk inlined: this loop runs for every token of every Received line, and method calls dominated it
+    leading = current = Clause("")
+    words, comments = leading.words, leading.comments
+    clauses: dict[str, Clause] = {}
+    extra: list[Clause] = []
+    keywords = _KEYWORDS
     for tok in toks:
         if tok[0] == "(":
-            walk.comment(tok[1:-1])
-        else:
-            walk.word(tok)
-    return walk.done(False)
+            comments.append(tok[1:-1].strip())
+            continue
+        if tok not in keywords:  # an operator, not a method call: most tokens are no keyword
+            words.append(tok)
+            continue
+        low = keywords[tok]
+        if not (low == "from" and current.keyword == "from"):  # Smail's "from relay from [ip] by …"
+            current = Clause(low)
+            words, comments = current.words, current.comments
+            if low in clauses:
+                extra.append(current)
+            else:
+                clauses[low] = current
+    return Parsed(leading, clauses, extra, False)
 
 
 def _tokenise_slow(text: str) -> Parsed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from mailcheck.parse.rewriters import Unwrapped, unwrap
 from mailcheck.parse.urls import Link, split_url
@@ -49,6 +50,9 @@ def _evidence(link: Link, unwrapped: Unwrapped) -> str:
         ", so the link text is compared with the original target." if compared else ".")
 
 
+# Two checks (urls, impersonation) ask about every link of a message; links are frozen, so the answer
+# is kept for the last few thousand (a bound: a scan of an archive must not keep every link it saw).
+@lru_cache(maxsize=4096)
 def see_through(link: Link) -> Rewritten | None:
     """The link with its rewriters taken off, or None when no rewriter wrote it; never fetches."""
     unwrapped = unwrap(link.target) if link.scheme in ("http", "https") else None

@@ -21,6 +21,7 @@ from support.messages import SAMPLES
 
 from mailcheck.cli import cli
 from mailcheck.commands.scan import remote
+from mailcheck.commands.scan.sources import Item
 from mailcheck.commands.scan.urls import is_url, parse_storage_options
 
 NOW = "2026-11-20T00:00:00Z"
@@ -205,3 +206,59 @@ def test_a_local_scan_does_not_import_fsspec(local: Path) -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fsspec', 's3fs', 'botocore')))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+# -- the Dask engine over URLs: the client lists, the workers read ---------------------------------
+
+
+class _Inline:
+    """A Dask future stand-in for planning tests: the task already ran."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+def _fields(found: list[Item]) -> list[tuple[Any, ...]]:
+    return [(i.source, i.index, i.path, i.offset, i.name, i.data, i.error, i.skipped) for i in found]
+
+
+@pytest.mark.parametrize(("name", "every"), [("all.mbox", 997), ("all.mbox", 40_000), ("folder", 300),
+                                             ("folder", 1 << 20), ("maildir", 100)])
+def test_dask_units_of_a_url_read_every_record_as_the_stream_does(bucket: str, endpoint: str, name: str,
+                                                                  every: int) -> None:
+    """Ranges of objects (cut anywhere, counted and read through fsspec) and object lists give the records,
+    numbers and offsets remote.items gives; the client only lists and measures."""
+    from mailcheck.commands.scan.dask_engine import DaskScanner
+    from mailcheck.commands.scan.worker import Job
+    from mailcheck.commands.settings import Settings
+
+    storage: dict[str, Any] = {"endpoint_url": endpoint}
+    url = f"{bucket}/{name}"
+    scanner = DaskScanner(Job(Settings(offline=True), lines=True), 2, chunk=2, storage=storage)
+    scanner._submit = lambda func, *args: _Inline(func(*args))  # type: ignore[method-assign]
+    tasks = list(scanner._counted(scanner._units([url], every), 3))
+    found = [item for task, _ in tasks for item in task.items()]
+    assert _fields(found) == _fields(list(remote.items(url, storage)))
+    assert sum(produced for _, produced in tasks) == len(found)
+    if name == "all.mbox" and every < 1000:
+        assert len(tasks) > 3  # cut into several slices
+
+
+def test_the_dask_engine_scans_urls_as_the_pool_does(bucket: str, endpoint: str) -> None:
+    """A real LocalCluster (two worker processes) reading the bucket: the pool's records, byte for byte."""
+    urls = [f"{bucket}/folder", f"{bucket}/all.mbox", f"{bucket}/maildir/"]
+    option = ["--storage-option", f"endpoint_url={endpoint}"]
+    pool = scan(*option, *urls)
+    dask = scan("--engine", "dask", "--jobs", "2", "--chunk", "3", *option, *urls)
+    assert dask.exit_code == pool.exit_code, dask.output
+    assert len(records(pool)) > 10
+    assert [line for line in dask.stdout.splitlines() if line.startswith("{")] == \
+        [line for line in pool.stdout.splitlines() if line.startswith("{")]
+
+
+def test_the_dask_engine_refuses_imap(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["scan", "--engine", "dask", "imaps://me@127.0.0.1/INBOX"])
+    assert result.exit_code == 2 and "does not read IMAP" in result.output, result.output

@@ -110,3 +110,16 @@ def test_hostile_names_are_inert_in_both_documents() -> None:
     assert "<script>" not in html and "<a " not in html and "\u202e" not in html
     rows = re.findall(r"<tr>.*?</tr>", html.split("<h2>Forged messages</h2>", 1)[1].split("</table>", 1)[0], re.S)
     assert {len(re.findall(r"<t[hd][ >]", row)) for row in rows} == {4}  # a pipe in the name breaks no cell
+
+
+def test_the_tally_keeps_a_bounded_number_of_field_families(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tally_module, "MAX_KEYS", 2)
+    tally = Tally()
+    position = {"source": "m", "index": 0}
+    for family in ("from", "date", "x", "y", "from"):
+        tally.add(Outcome("m", position, 1, "unverifiable", labels=((family, "unverifiable"), (family, "forged"))))
+    assert {k: dict(v) for k, v in tally.labels.items()} == {
+        "from": {"unverifiable": 2, "forged": 2}, "date": {"unverifiable": 1, "forged": 1},
+        tally_module.OTHER: {"unverifiable": 2, "forged": 2}}
+    assert tally_module.field_family("received[3]") == "received"
+    assert tally_module.field_family("header:X-Spam[0]") == tally_module.field_family("header:x-spam[1]")

@@ -149,17 +149,25 @@ def test_stdin_mbox_single_message_and_empty() -> None:
 
 
 class FailingStream(io.BytesIO):
-    """A stream whose device fails after `good` lines (EIO), as a dying disk or a dropped NFS mount."""
+    """A stream whose device fails after `good` lines (EIO), as a dying disk or a dropped NFS mount: a read
+    returns what lies before the failing place, and the next read fails."""
 
     def __init__(self, data: bytes, good: int) -> None:
         super().__init__(data)
         self.good = good
+        self.limit = sum(map(len, io.BytesIO(data).readlines()[:good]))  # the bytes of the good lines
 
     def readline(self, size: int | None = -1) -> bytes:
         if self.good <= 0:
             raise OSError(5, "Input/output error")
         self.good -= 1
         return super().readline(size)
+
+    def read1(self, size: int | None = -1) -> bytes:
+        left = self.limit - self.tell()
+        if left <= 0:
+            raise OSError(5, "Input/output error")
+        return super().read1(left if size is None or size < 0 else min(size, left))
 
     def __iter__(self) -> FailingStream:
         return self
@@ -239,3 +247,20 @@ def test_symlinked_folders_are_not_followed(tmp_path: Path) -> None:
 
 def test_mboxrd_quote_helper_quotes_every_level() -> None:
     assert quote_from(b"From a\n>From b\nxFrom c\n") == b">From a\n>>From b\nxFrom c\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    b"From here on\n", b"From alice@example.net Wed Aug 21 12:34:56 2002\n", b"Subject: x\n", b"\n", b"\r\n",
+    b"plain text\n", b"From : odd\n", b"From lib", b"tail", b"\r", b">From x\n",
+]), max_size=30), st.lists(st.integers(1, 40), min_size=1, max_size=10))
+def test_the_pieces_do_not_depend_on_how_the_input_is_cut(lines: list[bytes], cuts: list[int]) -> None:
+    data = b"".join(lines)
+    by_line = list(split_mbox(io.BytesIO(data)))  # a stream iterated line by line
+    chunks, at, k = [], 0, 0
+    while at < len(data):  # the same bytes in chunks of arbitrary sizes, across line ends
+        chunks.append(data[at:at + cuts[k % len(cuts)]])
+        at += cuts[k % len(cuts)]
+        k += 1
+    assert list(split_mbox(chunks)) == by_line == list(split_mbox([data]))
+    assert sum(p.size for p in by_line) == len(data)
