@@ -57,7 +57,7 @@ from mailcheck.parse.envelope import envelope_sender
 from mailcheck.parse.lookalike import Lookalike, Strength, brand_lookalike, readable, recipient_lookalike
 from mailcheck.parse.message_links import message_links
 from mailcheck.parse.rewriters.links import see_through
-from mailcheck.parse.services import service_of
+from mailcheck.parse.services import Service, may_be_service, service_of
 
 if TYPE_CHECKING:
     from mailcheck.auth.dkim_verify import DkimResult
@@ -201,9 +201,10 @@ def _recipient_orgs(facts: Facts) -> frozenset[str]:
     return frozenset(o for o in orgs if o)
 
 
-def _places(facts: Facts, ctx: Context, from_pairs: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
-    """host (as a reader sees it) → [(where it appears, path)], in the order first found."""
-    places: dict[str, list[tuple[str, str]]] = {}
+def _places(facts: Facts, ctx: Context, from_pairs: list[tuple[str, str]]) -> dict[str, list[tuple[str, str | None]]]:
+    """host (as a reader sees it) → [(where it appears, link target or None for an address)], in the order first
+    found."""
+    places: dict[str, list[tuple[str, str | None]]] = {}
     addresses = [("the From address", a) for _, a in from_pairs]
     addresses += [("the Reply-To address", a) for _, a in facts.message.addresses("Reply-To")]
     sender, _ = envelope_sender(facts.message, ctx.mta)
@@ -212,7 +213,7 @@ def _places(facts: Facts, ctx: Context, from_pairs: list[tuple[str, str]]) -> di
     for where, address in addresses:
         domain = domain_of(address)
         if domain:
-            places.setdefault(readable(domain), []).append((where, "/"))
+            places.setdefault(readable(domain), []).append((where, None))
     for index, link in enumerate(message_links(facts.message).links):
         rewritten = see_through(link)
         if rewritten is not None:
@@ -220,8 +221,16 @@ def _places(facts: Facts, ctx: Context, from_pairs: list[tuple[str, str]]) -> di
                 continue  # opaque: the gateway hides the target
             link = rewritten.original  # judged by where the gateway forwards it, as the urls check does
         if link.host and link.ip is None:
-            places.setdefault(readable(link.host), []).append((f"url[{index}]", _path(link.target)))
+            places.setdefault(readable(link.host), []).append((f"url[{index}]", link.target))
     return places
+
+
+def _service(host: str, where: list[tuple[str, str | None]]) -> Service | None:
+    """The first service any appearance of the host is at; the paths are worked out only for listed hosts."""
+    if not may_be_service(host):
+        return None
+    paths = (_path(target) if target is not None else "/" for _, target in where)
+    return next((s for s in (service_of(host, path) for path in paths) if s is not None), None)
 
 
 def _path(url: str) -> str:
@@ -244,7 +253,7 @@ def _domains(facts: Facts, ctx: Context, from_pairs: list[tuple[str, str]]) -> I
         if look is not None and looks < _CAP:
             yield _lookalike(looks, look, seen_in)
             looks += 1
-        service = next((s for s in (service_of(host, path) for _, path in where) if s is not None), None)
+        service = _service(host, where)
         if service is not None and services < _CAP:
             yield Finding(f"free-service[{services}]", host, Label.UNVERIFIABLE, (
                 f"{host} ({seen_in}) is at {service.entry}: {service.meaning}",

@@ -10,6 +10,7 @@ hold the same addresses, and no piece can nest or grow a group.
 from __future__ import annotations
 
 import email.utils
+import re
 
 from mailcheck.parse.address_list import CLOSE, OPEN, TOP, join_stray_phrases, lexical, pieces
 
@@ -64,11 +65,56 @@ def _read_pieces(value: str) -> list[tuple[str, str]]:
     return pairs
 
 
+# The commonest plain forms, read here without the stdlib's character-by-character parser: "a@b.c",
+# "Name <a@b.c>", "\"Name\" <a@b.c>" and comma lists of them. The character classes are the stdlib's own
+# (email._parseaddr): an atom is anything but its specials, white space and line breaks (and, to stay clear of
+# its escapes, a backslash); a phrase word may hold ".". Anything else (comments, groups, routes, empty or
+# name-only pieces, spaces inside the angle brackets) goes to the full reading below.
+_ATOM = r"[^()<>@,:;.\"\[\]\\ \t\r\n]++"
+_ADDR = rf"{_ATOM}(?:\.{_ATOM})*@{_ATOM}(?:\.{_ATOM})*"
+_WORD = r'[^()<>@,:;"\[\]\\ \t\r\n]++|"[^"\\\r\n]*+"'
+# Possessive (++, *+): a run of words must not be re-split on a failed match, which is exponential.
+_PLAIN_PIECE = re.compile(rf"[ \t]*+(?:({_ADDR})|((?:(?:{_WORD})[ \t]*+)++)<({_ADDR})>)[ \t]*+(?:,|\Z)")
+_PHRASE_WORD = re.compile(r'"([^"]*)"|([^ \t"]+)')
+
+
+def _plain(values: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    """What the full reading gives for values made only of the plain forms above, else None. Each piece has
+    an address of its own, so join_stray_phrases leaves them as they are; the stdlib joins a phrase's words
+    (a quoted one without its quotes) with one space."""
+    pairs: list[tuple[str, str]] = []
+    for value in values:
+        pos, end = 0, len(value)
+        if not end:
+            return None
+        while pos < end:
+            found = _PLAIN_PIECE.match(value, pos)
+            if found is None:
+                return None
+            bare, phrase, routed = found.groups()
+            if bare is not None:
+                pairs.append(("", bare))
+            else:
+                words = [word.group(1) if word.group(1) is not None else word.group(2)
+                         for word in _PHRASE_WORD.finditer(phrase)]
+                pairs.append((" ".join(words), routed))
+            pos = found.end()
+            if value[pos - 1] == "," and pos == end:
+                return None  # a trailing comma: the stdlib reads an empty address after it
+    return pairs
+
+
 def read_addresses(values: tuple[str, ...]) -> list[tuple[str, str]]:
     """(display name, address) pairs of every value, in order, display names not decoded. Never raises.
 
     Read the way mail clients show them: a stray comma does not split a display name.
     """
+    plain = _plain(values)
+    return plain if plain is not None else read_fully(values)
+
+
+def read_fully(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """read_addresses without the plain-form shortcut (the reading it must agree with)."""
     prepared = [join_stray_phrases(v) for v in values]
     if not any(map(_hostile, prepared)):
         try:

@@ -15,6 +15,7 @@ from email.message import Message as EmailMessage
 from typing import TYPE_CHECKING
 
 from mailcheck.parse.message import decode_words
+from mailcheck.parse.mime_params import names_no_file
 
 if TYPE_CHECKING:
     from mailcheck.parse.message import Message
@@ -100,7 +101,7 @@ def is_attachment(part: EmailMessage) -> bool:
     """A leaf part that is a file: it names one, is marked attachment, or is not body text (images, PDFs…)."""
     if part.is_multipart() and part.get_content_maintype() != "message":
         return False
-    if filename_of(part) is not None:
+    if not names_no_file(part) and filename_of(part) is not None:  # (the stdlib's get_filename is slow)
         return True
     disposition = (part.get_content_disposition() or "").lower()
     if disposition == "attachment":

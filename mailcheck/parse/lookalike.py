@@ -15,6 +15,7 @@ instead of computing an edit distance against every brand.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
@@ -120,6 +121,8 @@ class _Index:
     names: dict[str, Brand]  # brand names as they appear in domains
     deletions: dict[str, list[tuple[str, Brand]]]  # a name and its one-deletion variants → [(name, brand)]
     embedded: tuple[tuple[str, Brand], ...]  # names searched for inside other names (unambiguous, 6+)
+    # any of the embedded names: one search rules out most names before the names are tried in order
+    any_embedded: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -140,7 +143,8 @@ def _index() -> _Index:
                 deletions.setdefault(key, []).append((label, brand))
             if len(label) >= 6:
                 embedded.append((label, brand))
-    return _Index(skeletons, names, deletions, tuple(embedded))
+    any_embedded = re.compile("|".join(re.escape(label) for label, _ in embedded) or "(?!)")
+    return _Index(skeletons, names, deletions, tuple(embedded), any_embedded)
 
 
 def _near(name: str, deletions: dict[str, list[tuple[str, Brand]]]) -> tuple[str, Brand] | None:
@@ -211,6 +215,8 @@ def _embedding(seen: str, org: str, folded_org: str, index: _Index) -> Lookalike
         if brand is not None:
             return Lookalike(seen, part, Strength.EMBEDS, brand)
     squashed = name.replace("-", "")
+    if index.any_embedded.search(squashed) is None:
+        return None
     for label, brand in index.embedded:
         if label in squashed:
             return Lookalike(seen, label, Strength.EMBEDS, brand)

@@ -53,6 +53,11 @@ def service_of(host: str, path: str = "/") -> Service | None:
     return None
 
 
+def may_be_service(host: str) -> bool:
+    """Whether any entry could match this host, whatever the path: callers need not work out a path when not."""
+    return bool(_candidates_kept(host) if len(host) <= _KEPT_HOST else _candidates(host))
+
+
 # A host is asked about once per path it appears with, and hosts recur from message to message: the entries
 # that may match it, which depend on the host alone, are kept (long hosts are rare and worked out each time).
 _KEPT_HOST = 255

@@ -14,7 +14,8 @@ Design (the reading is in ranges.py, the workers' side in dask_tasks.py):
 - A worker that dies: the scheduler gives its tasks to other workers. A task that killed workers
   too often (the scheduler's allowed-failures: once more for the cluster started here) fails with
   KilledWorker; its messages are then analysed one per task, and a message whose task is killed
-  that way too becomes an error record.
+  that way too, and again when it is run once more on its own (the scheduler blames every task a
+  dead worker held, so an innocent neighbour can be blamed once), becomes an error record.
 """
 
 from __future__ import annotations
@@ -248,14 +249,24 @@ class DaskScanner(ChunkTotals):
             return
         # Its worker died (or the task failed): one message per task, so only the culprit fails.
         singles = [self._submit(dask_tasks.analyse, self._run, task, n) for n in range(produced)]
+        killed: Any = importlib.import_module("distributed").KilledWorker
         for n, single in enumerate(singles):
             try:
                 yield from self._take(single.result())
+                continue
+            except killed:
+                # The scheduler counts a death against every task the dead worker held, so a message
+                # queued beside the culprit can be blamed too: it is run once more, on its own.
+                retried = self._submit(dask_tasks.analyse, self._run, task, n)
+                try:
+                    yield from self._take(retried.result())
+                    continue
+                except Exception as exc:
+                    why = KILLED if isinstance(exc, killed) else f"the analysis failed on a worker: {exc}"
             except Exception as exc:
-                killed: Any = importlib.import_module("distributed").KilledWorker
-                item = self._submit(dask_tasks.describe, task, n).result()
-                why = KILLED if isinstance(exc, killed) else f"the analysis failed on a worker: {exc}"
-                yield failed_outcome(item, why, self.job.lines)
+                why = f"the analysis failed on a worker: {exc}"
+            item = self._submit(dask_tasks.describe, task, n).result()
+            yield failed_outcome(item, why, self.job.lines)
 
 
 def dask_scanner(job: Job, paths: Iterable[str], jobs: int, scheduler: str | None, unordered: bool,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import lru_cache
 
 from mailcheck.model import Hop
 from mailcheck.parse.dates import GARBAGE, IMPOSSIBLE, ODD, read_date
-from mailcheck.parse.received.addresses import is_loopback, normalise_ip
-from mailcheck.parse.received.client import Client, read_client
-from mailcheck.parse.received.tokens import Clause, split_date, tokenise
+from mailcheck.parse.received.addresses import _OCTET, bad_v4, is_loopback, normalise_ip
+from mailcheck.parse.received.client import _NOT_NAMES, Client, read_client, strip_name
+from mailcheck.parse.received.tokens import _KEYWORDS, Clause, split_date, tokenise
 
 _ENVELOPE = re.compile(r"(?i)\b(?:envelope-(?:from|sender)|return-path:?)[ =:]+<?([^\s<>,;()]*)>?")
 _AUTH_COMMENT = re.compile(
@@ -144,8 +145,73 @@ def _parse_cached(value: str) -> Hop:
     return _parse(value)
 
 
+# The shape most MTAs (Postfix, sendmail, amavisd) write: "from helo (rdns [ip]) by host (comment) (comment)
+# with ESMTP id ID for <rcpt>; date". Read in one match, it gives exactly what the general path gives;
+# anything the match leaves in doubt falls back to it. Every part is a run of one character class up to a
+# literal, so the match stays linear on hostile text.
+_NAME = r"[A-Za-z0-9._-]++"
+_COMMON = re.compile(
+    rf"from ({_NAME}) \((?:({_NAME}) )?\[({_OCTET}(?:\.{_OCTET}){{3}})\]\) by ([^\s()<>,;]++)"
+    r"(?: \(([^()<>;]*+)\))?(?: \(([^()<>;]*+)\))? with (E?SMTPS?) id ([A-Za-z0-9.\-_+/=:$#]++)"
+    r"(?: for <([^\s<>()]++)>)?; ([^\s;][^;]*+)"
+)
+
+
+def _common(value: str, text: str) -> Hop | None:
+    """The hop of a line in the common shape, or None to leave it to the general path."""
+    m = _COMMON.fullmatch(text)
+    if m is None:
+        return None
+    helo_word, rdns_word, ip, by, note1, note2, protocol, hop_id, for_, date_text = m.groups()
+    low = text.lower()
+    if "claiming" in low or " via " in low or "envelope" in low or "return-path" in low or "helo" in low \
+            or "ehlo" in low or helo_word in _KEYWORDS or by in _KEYWORDS or hop_id in _KEYWORDS:
+        return None  # read by the general path: the HELO, envelope and Obtuse rules look at these
+    if normalise_ip(helo_word) is not None or bad_v4(helo_word):
+        return None
+    name = strip_name(helo_word)
+    if not name:
+        return None
+    if rdns_word is None:
+        rdns = name if _is_exim(text[: m.start(10) - 2], hop_id) else None  # Exim names only the rDNS it verified
+    else:
+        rdns = strip_name(rdns_word)
+        if rdns.lower() in _NOT_NAMES or normalise_ip(rdns) is not None or (
+                rdns_word[0].isdigit() and (normalise_ip(rdns_word) is not None or bad_v4(rdns_word))):
+            return None
+    comments = [f"{rdns_word} [{ip}]" if rdns_word else f"[{ip}]"]
+    if note1 is not None:
+        comments.append(note1.strip())
+    if note2 is not None:
+        comments.append(note2.strip())
+    blob = "\n".join(comments)
+    low_blob = blob.lower()
+    problems: list[str] = []
+    timestamp, envelope_from = _stamp(date_text, None, problems)
+    return Hop(
+        raw=value, ip=ip, rdns=rdns, helo=name, by=by, id=hop_id, envelope_from=envelope_from, for_=for_,
+        protocol=protocol, auth=_auth(protocol, blob, low_blob, text, comments, False), timestamp=timestamp,
+        timestamp_text=date_text, relay=not _NOT_RELAY_NOTE.search(low_blob) and not is_loopback(ip),
+        problems=tuple(problems),
+    )
+
+
+def _stamp(date_text: str, envelope_from: str | None, problems: list[str]) -> tuple[datetime | None, str | None]:
+    """The hop's time and (sendmail writes "(envelope-from x)" after the date) its envelope sender."""
+    m = _ENVELOPE.search(date_text) if "(" in date_text else None
+    if m and envelope_from is None:
+        envelope_from = m.group(1) or None
+    stamp = read_date(date_text)
+    problems.extend(stamp.problems)
+    return stamp.when, envelope_from
+
+
 def _parse(value: str) -> Hop:
     text = " ".join(value.split())
+    if text[:5] == "from ":
+        hop = _common(value, text)
+        if hop is not None:
+            return hop
     problems: list[str] = []
     if text.startswith("(from "):
         # sendmail's local submission "(from user@localhost) by host …": read it as a from clause
@@ -185,13 +251,7 @@ def _parse(value: str) -> Hop:
                 envelope_from = cl.words[0].strip("<>") or None  # XMail: "… from <sender>"
     timestamp = None
     if date_text:
-        # sendmail writes "(envelope-from x)" after the date
-        m = _ENVELOPE.search(date_text) if "(" in date_text else None
-        if m and envelope_from is None:
-            envelope_from = m.group(1) or None
-        stamp = read_date(date_text)
-        timestamp = stamp.when
-        problems.extend(stamp.problems)
+        timestamp, envelope_from = _stamp(date_text, envelope_from, problems)
     else:
         problems.append(f"{ODD}: no date (RFC 5321 §4.4 requires one after ';')")
     if parsed.unbalanced:
