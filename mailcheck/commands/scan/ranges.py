@@ -32,6 +32,8 @@ from mailcheck.commands.scan.sources import (
     Item,
     _file_items,
     _Numbering,
+    count_records,
+    entry_items,
     is_from_line,
     looks_like_header,
     split_mbox,
@@ -108,25 +110,11 @@ class FileList:
             if kind == "top":
                 yield from _file_items(self.source, path, numbering, regular_only=False)
             else:
-                yield from _entry_items(self.source, path, kind, numbering)
+                yield from entry_items(self.source, path, kind, numbering)
 
     def count(self) -> tuple[int, int]:
-        """(records numbered, items produced, skipped ones included), read as items() reads."""
-        produced = numbered = 0
-        for item in self.items():
-            produced += 1
-            numbered += item.index >= 0
-        return numbered, produced
-
-
-def _entry_items(source: str, path: str, kind: str, numbering: _Numbering) -> Iterator[Item]:
-    """One entry of sources.walk_files as sources._dir_items reads it (that loop's body; sources.py is full)."""
-    if kind.startswith("error:"):
-        yield Item(source, numbering.take(), path, 0, path, error=kind[6:])
-    elif kind.startswith("skip:"):
-        yield Item(source, -1, path, 0, path, error=kind[5:], skipped=True)
-    else:
-        yield from _file_items(source, path, numbering, maildir=kind == "maildir")
+        """(records numbered, items produced), read as items() reads."""
+        return count_records(self.items())
 
 
 def _line_start(handle: BinaryIO, offset: int) -> int:

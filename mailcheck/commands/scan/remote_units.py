@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 
 from mailcheck.commands.scan import remote
 from mailcheck.commands.scan.ranges import Range, cut
-from mailcheck.commands.scan.sources import Item, _Numbering
+from mailcheck.commands.scan.sources import Item, _Numbering, count_records
 
 _BLOCK = 1 << 20  # bytes per request while counting a range's separators
 
@@ -75,12 +75,8 @@ class RemoteFiles:
             yield from remote.entry_items(fs, self.source, entry, numbering)
 
     def count(self) -> tuple[int, int]:
-        """(records numbered, items produced, skipped ones included), read as items() reads."""
-        produced = numbered = 0
-        for item in self.items():
-            produced += 1
-            numbered += item.index >= 0
-        return numbered, produced
+        """(records numbered, items produced), read as items() reads."""
+        return count_records(self.items())
 
 
 Unit = tuple[Range, list[Range]] | RemoteFiles

@@ -249,12 +249,26 @@ def walk_files(path: str) -> Iterator[tuple[str, str]]:
 
 def _dir_items(source: str, numbering: _Numbering) -> Iterator[Item]:
     for path, kind in walk_files(source):
-        if kind.startswith("error:"):
-            yield Item(source, numbering.take(), path, 0, path, error=kind[6:])
-        elif kind.startswith("skip:"):
-            yield Item(source, -1, path, 0, path, error=kind[5:], skipped=True)
-        else:
-            yield from _file_items(source, path, numbering, maildir=kind == "maildir")
+        yield from entry_items(source, path, kind, numbering)
+
+
+def entry_items(source: str, path: str, kind: str, numbering: _Numbering) -> Iterator[Item]:
+    """The records of one entry of walk_files (the Dask engine reads its file lists with this too)."""
+    if kind.startswith("error:"):
+        yield Item(source, numbering.take(), path, 0, path, error=kind[6:])
+    elif kind.startswith("skip:"):
+        yield Item(source, -1, path, 0, path, error=kind[5:], skipped=True)
+    else:
+        yield from _file_items(source, path, numbering, maildir=kind == "maildir")
+
+
+def count_records(found: Iterator[Item]) -> tuple[int, int]:
+    """(records numbered, items produced, skipped ones included): a file list's counting pass."""
+    produced = numbered = 0
+    for item in found:
+        produced += 1
+        numbered += item.index >= 0
+    return numbered, produced
 
 
 def items(path: str, stdin: BinaryIO | None = None) -> Iterator[Item]:
