@@ -6,11 +6,14 @@ Runs N rounds (default 30, after 3 warm-up rounds); each round runs every comman
 shared machine's other load falls on all of them alike (paired). The commands: `python -c pass` (the
 interpreter's floor), `python -c "import email, re"` (the floor plus the stdlib a mail tool cannot do
 without), the filter offline, and the filter with the DNS checks against a DNS server on 127.0.0.1
-(tests/support/dns_server.py) that answers for the sample's domains. `--base-tree DIR` adds the offline
-filter of another copy of the project (an older tree, run with PYTHONPATH=DIR) to the same rounds.
+(tests/support/dns_server.py) that answers for the sample's domains, and the offline filter on
+samples/phishing.eml (multipart with an HTML part: what the lazily imported readers cost). `--base-tree DIR`
+adds the offline filter of another copy of the project (an older tree, run with PYTHONPATH=DIR) to the same
+rounds, on both messages.
 Every command is run with the real interpreter (sys.executable), not a pyenv/virtualenv shim. Prints
 the median CPU time (user+sys of the process: the steadier figure on a loaded machine) and wall time
-of each, its extra over both floors, and the modules the offline filter imports that it should not.
+of each, its extra over both floors, the modules the offline filter imports that it should not, and
+whether it still imports dataclasses/inspect (a start-up cost with nothing to show for it).
 `--hyperfine` times with hyperfine instead (wall means, not paired).
 """
 
@@ -35,6 +38,12 @@ HEAVY = ("rich", "click", "dns.resolver", "spf", "dkim", "nacl", "authres", "das
          "mailcheck.probe.smtp", "mailcheck.probe.prober", "mailcheck.lookup.mx", "mailcheck.commands.group")
 # Needed only for some messages: HTML bodies, attachments.
 ON_DEMAND = ("selectolax", "magic", "oletools", "mailcheck.parse.filetypes", "mailcheck.parse.containers")
+# Start-up costs with no work to do in a one-message process: building dataclasses (inspect comes with them).
+AVOIDED = ("dataclasses", "inspect")
+# A second message, multipart with an HTML part, as most phishing is: what the lazy imports leave for it.
+MULTIPART = ROOT / "samples" / "phishing.eml"
+MULTIPART_ROW = "mailcheck filter --offline (phishing.eml: multipart, HTML)"
+BASE_MULTIPART_ROW = "base tree: python -m mailcheck filter --offline (phishing.eml)"
 FALLBACK = (b"Received: from a.example.net (a.example.net [192.0.2.1])\n\tby mx.example.org with ESMTP;"
             b" Wed, 18 Nov 2026 12:00:00 +0000\nFrom: Alice <alice@example.net>\nTo: bob@example.org\n"
             b"Subject: hello\nDate: Wed, 18 Nov 2026 11:59:58 +0000\nMessage-ID: <1@example.net>\n\nHi.\n")
@@ -63,6 +72,10 @@ def commands(resolver: str | None, base_tree: Path | None = None) -> dict[str, l
     if script.exists():
         cmds["mailcheck filter --offline"] = [str(script), "filter", "--offline"]
     cmds["python -m mailcheck filter --offline"] = [sys.executable, "-m", "mailcheck", "filter", "--offline"]
+    if script.exists() and MULTIPART.exists():
+        cmds[MULTIPART_ROW] = [str(script), "filter", "--offline"]
+        if base_tree is not None:
+            cmds[BASE_MULTIPART_ROW] = [sys.executable, "-m", "mailcheck", "filter", "--offline"]
     if resolver is not None and script.exists():
         cmds["mailcheck filter (DNS on 127.0.0.1)"] = [str(script), "filter", "--resolver", resolver]
     return cmds
@@ -116,6 +129,7 @@ def with_loop(cmds: dict[str, list[str]], message: Path, runs: int,
               base_tree: Path | None = None) -> dict[str, tuple[float, float]]:
     """(median wall seconds, median CPU seconds) of each command over `runs` alternated rounds."""
     raw = message.read_bytes()
+    inputs = {name: MULTIPART.read_bytes() if name in (MULTIPART_ROW, BASE_MULTIPART_ROW) else raw for name in cmds}
     wall: dict[str, list[float]] = {name: [] for name in cmds}
     cpu: dict[str, list[float]] = {name: [] for name in cmds}
     envs = {name: env(base_tree) if base_tree is not None and name.startswith("base tree") else env()
@@ -125,7 +139,7 @@ def with_loop(cmds: dict[str, list[str]], message: Path, runs: int,
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             # cwd: not the project, so that `python -m mailcheck` finds the tree PYTHONPATH names
-            subprocess.run(cmd, input=raw, stdout=subprocess.DEVNULL, check=True, env=envs[name],
+            subprocess.run(cmd, input=inputs[name], stdout=subprocess.DEVNULL, check=True, env=envs[name],
                            cwd=tempfile.gettempdir())
             elapsed = time.perf_counter() - started
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -160,11 +174,14 @@ def main() -> None:
     try:
         # hyperfine runs every command in one environment: the base tree needs its own PYTHONPATH
         cmds = commands(server.resolver if server is not None else None, None if use_hyperfine else args.base_tree)
+        if use_hyperfine:  # hyperfine gives every command the same input
+            cmds.pop(MULTIPART_ROW, None)
         if use_hyperfine:
             means = {name: (mean, float("nan")) for name, mean in with_hyperfine(cmds, sample, args.runs).items()}
         else:
             means = with_loop(cmds, sample, args.runs, args.base_tree)
-        heavy, on_demand = imported(sample, HEAVY), imported(sample, ON_DEMAND)
+        heavy, on_demand, avoided = imported(sample, HEAVY), imported(sample, ON_DEMAND), imported(sample, AVOIDED)
+        avoided_multipart = imported(MULTIPART, AVOIDED) if MULTIPART.exists() else []
     finally:
         sample.unlink()
         shutil.rmtree(PYCACHE, ignore_errors=True)
@@ -182,6 +199,8 @@ def main() -> None:
               f"{value - stdlib * 1000:+.1f} ms")
     print("  modules never needed offline, imported:", ", ".join(heavy) or "none")
     print("  modules needed only for some messages, imported for this one:", ", ".join(on_demand) or "none")
+    print("  start-up costs avoided (dataclasses, inspect), imported:", ", ".join(avoided) or "none",
+          f"(for {MULTIPART.name}: {', '.join(avoided_multipart) or 'none'})")
 
 
 if __name__ == "__main__":

@@ -6,9 +6,8 @@ them directly, without an import cycle back to the code that runs them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mailcheck.lookup.contract import DnsClient, OfflineDns
 from mailcheck.lookup.honesty import ResolverCheck
@@ -24,8 +23,7 @@ if TYPE_CHECKING:  # the engines import dkimpy and pyspf (~260 ms): loaded only 
     from mailcheck.probe.result import ProbeResult
 
 
-@dataclass(frozen=True)
-class MtaEvidence:
+class MtaEvidence(NamedTuple):
     """What the MTA itself saw, exported by Postfix to the filter (CLIENT_ADDRESS, CLIENT_HELO, SENDER)."""
 
     client_address: str | None = None
@@ -33,27 +31,45 @@ class MtaEvidence:
     sender: str | None = None
 
 
-@dataclass(frozen=True)
-class Context:
-    """Everything an analysis depends on besides the message. Immutable; shared across messages."""
+class _ContextFields(NamedTuple):
+    trusted: tuple[str, ...]  # --trusted CIDR|HOST
+    authserv_ids: tuple[str, ...]  # --authserv-id: names our own servers write in A-R headers
+    provider: str  # --provider: "auto", "none", or profile names, comma-separated (providers.select)
+    dns: DnsClient  # offline unless given a client that is not
+    now: datetime | None  # clock for expiry checks; None = the real clock
+    skew_seconds: int  # clock-skew allowance between hops (stated in evidence)
+    mta: MtaEvidence | None
+    probes: frozenset[str]  # "responsive", "callout"
+    helo: str | None  # --helo: our name in probe greetings; None = socket.getfqdn() when probing
+    smtp_port: int  # --smtp-port
+    probe_limit: int  # at most this many domains probed per run
+    probe_timeout: float  # seconds to connect, and for each SMTP reply
+    probe_private: bool  # let probes connect to non-public addresses (tests, labs)
+    probe_cache: ProbeCache  # the run's probes, shared across messages
+    resolve_urls: bool
+    debug: bool  # re-raise crashing checks
+    resolver_check: ResolverCheck  # the run's resolver honesty
 
-    trusted: tuple[str, ...] = ()  # --trusted CIDR|HOST
-    authserv_ids: tuple[str, ...] = ()  # --authserv-id: names our own servers write in A-R headers
-    provider: str = "auto"  # --provider: "auto", "none", or profile names, comma-separated (providers.select)
-    dns: DnsClient = field(default_factory=OfflineDns)  # offline unless given a client that is not
-    now: datetime | None = None  # clock for expiry checks; None = the real clock
-    skew_seconds: int = 600  # clock-skew allowance between hops (stated in evidence)
-    mta: MtaEvidence | None = None
-    probes: frozenset[str] = frozenset()  # "responsive", "callout"
-    helo: str | None = None  # --helo: our name in probe greetings; None = socket.getfqdn() when probing
-    smtp_port: int = 25  # --smtp-port
-    probe_limit: int = 20  # at most this many domains probed per run
-    probe_timeout: float = 10.0  # seconds to connect, and for each SMTP reply
-    probe_private: bool = False  # let probes connect to non-public addresses (tests, labs)
-    probe_cache: ProbeCache = field(default_factory=ProbeCache)  # the run's probes, shared across messages
-    resolve_urls: bool = False
-    debug: bool = False  # re-raise crashing checks
-    resolver_check: ResolverCheck = field(default_factory=ResolverCheck)  # the run's resolver honesty
+
+class Context(_ContextFields):
+    """Everything an analysis depends on besides the message. Immutable; shared across messages.
+
+    A NamedTuple (see model.py) whose __new__ gives each Context its own DNS client, probe cache and
+    resolver check unless handed them; _replace keeps the ones it has."""
+
+    __slots__ = ()
+
+    def __new__(cls, trusted: tuple[str, ...] = (), authserv_ids: tuple[str, ...] = (), provider: str = "auto",
+                dns: DnsClient | None = None, now: datetime | None = None, skew_seconds: int = 600,
+                mta: MtaEvidence | None = None, probes: frozenset[str] = frozenset(), helo: str | None = None,
+                smtp_port: int = 25, probe_limit: int = 20, probe_timeout: float = 10.0, probe_private: bool = False,
+                probe_cache: ProbeCache | None = None, resolve_urls: bool = False, debug: bool = False,
+                resolver_check: ResolverCheck | None = None) -> Context:
+        return tuple.__new__(cls, (
+            trusted, authserv_ids, provider, OfflineDns() if dns is None else dns, now, skew_seconds, mta, probes,
+            helo, smtp_port, probe_limit, probe_timeout, probe_private,
+            ProbeCache() if probe_cache is None else probe_cache, resolve_urls, debug,
+            ResolverCheck() if resolver_check is None else resolver_check))
 
     @property
     def offline(self) -> bool:
@@ -61,28 +77,35 @@ class Context:
         return self.dns.offline
 
 
-@dataclass
 class Results:
     """What checks hand on to later checks. Each check names the fields it provides and needs
     (PROVIDES / NEEDS); a test proves the registry's order satisfies them. None: not produced
     (offline, no such header, or the producing check crashed)."""
 
-    spf: SpfResult | None = None  # the spf check: MAIL FROM and HELO results at the entry client
-    dkim: tuple[DkimResult, ...] | None = None  # the dkim check: one per signature, () when unsigned
-    arc: ArcResult | None = None  # the arc check: the chain's validation
-    dmarc: DmarcResult | None = None  # the dmarc check: policy and alignment of the From domain
-    probe: ProbeResult | None = None  # the probe check: what the opt-in SMTP probes found
+    __slots__ = ("arc", "dkim", "dmarc", "probe", "spf")
+
+    def __init__(self, spf: SpfResult | None = None, dkim: tuple[DkimResult, ...] | None = None,
+                 arc: ArcResult | None = None, dmarc: DmarcResult | None = None,
+                 probe: ProbeResult | None = None) -> None:
+        self.spf = spf  # the spf check: MAIL FROM and HELO results at the entry client
+        self.dkim = dkim  # the dkim check: one per signature, () when unsigned
+        self.arc = arc  # the arc check: the chain's validation
+        self.dmarc = dmarc  # the dmarc check: policy and alignment of the From domain
+        self.probe = probe  # the probe check: what the opt-in SMTP probes found
 
 
-@dataclass
 class Facts:
     """What the checks share: the parsed message, the chain, and results earlier checks left behind."""
 
-    message: Message
-    hops: tuple[HopView, ...]
-    boundary: Boundary
-    results: Results = field(default_factory=Results)
-    steps: dict[str, ContinuumStep] = field(default_factory=dict)  # continuum step name -> outcome
+    __slots__ = ("boundary", "hops", "message", "results", "steps")
+
+    def __init__(self, message: Message, hops: tuple[HopView, ...], boundary: Boundary,
+                 results: Results | None = None, steps: dict[str, ContinuumStep] | None = None) -> None:
+        self.message = message
+        self.hops = hops
+        self.boundary = boundary
+        self.results = Results() if results is None else results
+        self.steps = {} if steps is None else steps  # continuum step name -> outcome
 
     @property
     def entry(self) -> HopView | None:

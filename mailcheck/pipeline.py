@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
 
 from mailcheck import trust
@@ -28,7 +27,7 @@ def analyze(raw: bytes | MailInput, ctx: Context, source: str = "-") -> Report:
     Never raises for bad input; a crashing check becomes a finding."""
     checked = ctx.resolver_check.client_for(ctx.dns)  # DESIGN §3: a lying resolver forges nothing
     if checked is not ctx.dns:
-        ctx = replace(ctx, dns=checked)
+        ctx = ctx._replace(dns=checked)
     mail = raw if isinstance(raw, MailInput) else as_mail_input(raw)
     message = parse(mail.raw)
     message.body_rebuilt = mail.body_rebuilt

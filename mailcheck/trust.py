@@ -5,13 +5,13 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mailcheck.context import Context, Facts
 from mailcheck.model import Boundary, EntryClient, Hop, HopView
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.received import parse_received
 from mailcheck.providers.recognise import Decision, ProviderWalk
 
@@ -32,7 +32,7 @@ _INSIDE: tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str], ...] =
     (ipaddress.ip_network("fe80::/10"), "an IPv6 link-local address"),
     (ipaddress.ip_network("fc00::/7"), "an IPv6 unique local address (RFC 4193)"),
 )
-_FROM_CLAUSE = re.compile(r"\s*\(?from\s", re.IGNORECASE)
+_FROM_CLAUSE = lazy_compile(r"\s*\(?from\s", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)  # the same few relays' addresses recur from message to message
@@ -45,8 +45,7 @@ def inside_network(ip: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class TrustedSet:
+class TrustedSet(NamedTuple):
     """--trusted entries: networks (CIDR or single addresses) and host names."""
 
     networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
@@ -83,6 +82,11 @@ class TrustedSet:
             if low == host.lstrip("*.") or (host[0] in "*." and low.endswith("." + host.lstrip("*."))):
                 return host
         return None
+
+
+@lru_cache(maxsize=64)  # every message's walk asks, with the run's one --trusted list
+def _trusted_set(entries: tuple[str, ...]) -> TrustedSet:
+    return TrustedSet.parse(entries)
 
 
 # What a trusted hop says about the client it recorded, and so about the next older hop.
@@ -130,7 +134,7 @@ def chain_from_hops(hops: list[Hop], ctx: Context) -> tuple[tuple[HopView, ...],
     if not hops:
         return (), Boundary(0, None, "The message has no Received lines: no server recorded handing it on, "
                                      "so no client address can be validated.")
-    trusted_set = TrustedSet.parse(ctx.trusted)
+    trusted_set = _trusted_set(tuple(ctx.trusted))  # a library caller may hand a list
     walk = ProviderWalk(ctx.provider)
     views: list[HopView] = []
     trusted = True
@@ -138,10 +142,12 @@ def chain_from_hops(hops: list[Hop], ctx: Context) -> tuple[tuple[HopView, ...],
     stop_index: int | None = None  # the last trusted hop when trust ended without an entry hop
     reasons: dict[int, str] = {}
     why = "it is the topmost Received line, written by the server that handed the message to you"
+    untrusted_why = ""  # the same words for every hop below the boundary
     for i, hop in enumerate(hops):
         delay = _delay(hops[i - 1], hop) if i else None
         if not trusted:
-            views.append(HopView(i, hop, False, False, delay, _why_untrusted(entry_index, stop_index)))
+            untrusted_why = untrusted_why or _why_untrusted(entry_index, stop_index)
+            views.append(HopView(i, hop, False, False, delay, untrusted_why))
             continue
         below = hops[i + 1] if i + 1 < len(hops) else None
         step = walk.decide(i, hop, _step(hop, trusted_set), below)

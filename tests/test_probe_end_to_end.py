@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -63,7 +62,7 @@ def test_scan_like_run_connects_once(dns_server: Callable[..., DnsServer],
     server = dns_server(ZONE)
     ctx = build_context(Settings(resolvers=[server.resolver], probes=["responsive"],
                                  smtp_port=smtp_reject_unknown.port, helo="probe.mailcheck.test"))
-    ctx = dataclasses.replace(ctx, probe_private=True)
+    ctx = ctx._replace(probe_private=True)
     try:
         for n in range(5):
             analyze(message(f"user{n}@sender.test"), ctx, f"{n}.eml")

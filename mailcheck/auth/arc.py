@@ -5,9 +5,8 @@ from __future__ import annotations
 import base64
 import logging
 import re
-from dataclasses import dataclass
 from enum import Enum
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import dkim
 from dkim.canonicalization import CanonicalizationPolicy, InvalidCanonicalizationPolicyError
@@ -84,8 +83,7 @@ KEY_OUTCOMES: dict[KeyProblem, ArcOutcome] = {
 }
 
 
-@dataclass(frozen=True)
-class ArcSet:
+class ArcSet(NamedTuple):
     """One ARC set (instance i=), newest first in ArcResult.sets."""
 
     instance: int
@@ -106,10 +104,7 @@ class ArcSet:
                 f"s={self.ams_selector} {ams}")
 
 
-@dataclass(frozen=True)
-class ArcResult(LabelledByOutcome[ArcOutcome]):
-    """The chain's validation status (cv, RFC 8617 §5.2) and how mailcheck labels it."""
-
+class _ArcResultFields(NamedTuple):
     cv: str  # "pass" | "fail" | "none"
     outcome: ArcOutcome
     reason: str
@@ -117,6 +112,11 @@ class ArcResult(LabelledByOutcome[ArcOutcome]):
     sets: tuple[ArcSet, ...] = ()  # newest first; fewer than instances when validation stopped early
     keys: tuple[DkimKey, ...] = ()  # every key looked up, for evidence
 
+
+class ArcResult(_ArcResultFields, LabelledByOutcome[ArcOutcome]):
+    """The chain's validation status (cv, RFC 8617 §5.2) and how mailcheck labels it."""
+
+    __slots__ = ()
     LABELS: ClassVar[OutcomeTable[ArcOutcome]] = OUTCOME_LABELS
 
     def value(self) -> str:

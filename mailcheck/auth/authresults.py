@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import authres
 
@@ -17,15 +17,13 @@ from mailcheck.lookup.domains import domain_of
 _FEATURES = authres.all_features()  # dkim header.b (RFC 6008), arc (RFC 8617), dmarc, …
 
 
-@dataclass(frozen=True)
-class ArProperty:
+class ArProperty(NamedTuple):
     ptype: str  # "header", "smtp", "policy", "body"
     name: str  # "d", "from", "mailfrom", …
     value: str
 
 
-@dataclass(frozen=True)
-class ArMethod:
+class ArMethod(NamedTuple):
     """One resinfo: method=result [reason=…] properties."""
 
     method: str  # "dkim", "spf", "dmarc", "arc", …
@@ -44,8 +42,7 @@ class ArMethod:
         return f"{self.method}={self.result}" + (f" {props}" if props else "")
 
 
-@dataclass(frozen=True)
-class AuthResults:
+class AuthResults(NamedTuple):
     """One Authentication-Results header field."""
 
     authserv_id: str

@@ -11,12 +11,12 @@ Everything here is one left-to-right pass: hostile input (a million `(`) costs l
 
 from __future__ import annotations
 
-import re
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 # A token as readers meet it: anything up to white space, ';', a comment or a quote. Wider than the
 # RFC 2045 token on purpose: an id with a stray tspecial must still be read as the id it claims to be.
-_TOKEN = re.compile(r"[^\s;()\"]+")
-_INSTANCE = re.compile(r"[iI][ \t\r\n]*=[ \t\r\n]*[0-9]+")
+_TOKEN = lazy_compile(r"[^\s;()\"]+")
+_INSTANCE = lazy_compile(r"[iI][ \t\r\n]*=[ \t\r\n]*[0-9]+")
 _WSP = " \t\r\n"
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import binascii
 import re
-from dataclasses import dataclass, replace
 from enum import Enum
+from typing import NamedTuple
 
 import dkim
 from dkim.util import InvalidTagValueList, parse_tag_value
 
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 # RFC 8301 §3.2: verifiers MUST NOT consider signatures made with RSA keys under 1024 bits valid.
 MIN_RSA_BITS = 1024
@@ -22,7 +23,7 @@ MAX_RSA_BITS = 8192
 # exponent bit, so a bound of 256 bits keeps every conforming key cheap to check and refuses none of them.
 MAX_RSA_EXPONENT = 2**256
 KEY_TYPES = ("rsa", "ed25519")  # k= values this verifier knows (RFC 6376 §3.6.1, RFC 8463)
-_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
+_LABEL = lazy_compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 
 
 class KeyProblem(str, Enum):
@@ -40,8 +41,7 @@ class KeyProblem(str, Enum):
     TOO_LARGE = "key-too-large"  # modulus or exponent too large to check in bounded time; not used at all
 
 
-@dataclass(frozen=True)
-class DkimKey:
+class DkimKey(NamedTuple):
     """The key published at <selector>._domainkey.<domain>, or why there is none to use."""
 
     name: str
@@ -169,15 +169,15 @@ def _judge(name: str, answer: DnsAnswer) -> DkimKey:
         return problem(KeyProblem.INVALID, f"the key data at {name} cannot be read")
     too_large = _too_large(pk) if key_type == "rsa" else None
     if too_large is not None:
-        return replace(problem(KeyProblem.TOO_LARGE, f"key too large to check: {too_large}"), key_type=key_type,
-                       bits=bits)
+        return problem(KeyProblem.TOO_LARGE, f"key too large to check: {too_large}")._replace(
+            key_type=key_type, bits=bits)
     hashes = _listed(tags["h"]) if "h" in tags else None
     flags = _listed(tags.get("t", ""))
     key = DkimKey(name, answer, None, f"{bits}-bit {key_type} key", record, key_type, bits, hashes, flags,
                   dkimpy_record)
     if key_type == "rsa" and bits < MIN_RSA_BITS:
         why = f"the RSA key has {bits} bits; RFC 8301 §3.2 forbids trusting keys under {MIN_RSA_BITS} bits"
-        return replace(key, problem=KeyProblem.TOO_SMALL, reason=why)
+        return key._replace(problem=KeyProblem.TOO_SMALL, reason=why)
     return key
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.message import Message
 
 
@@ -20,8 +21,8 @@ def signed_bytes(message: Message) -> bytes:
 
 # RFC 4155: mbox writers quote body lines starting "From " as ">From " (mboxo), and mboxrd writers also
 # add a ">" to lines already starting ">From" (">From " → ">>From "). The DKIM body is CRLF-separated.
-_QUOTED_FROM = re.compile(rb"^>+From ", re.MULTILINE)
-_ONE_LEVEL = re.compile(rb"^>(>*From )", re.MULTILINE)
+_QUOTED_FROM = lazy_compile(rb"^>+From ", re.MULTILINE)
+_ONE_LEVEL = lazy_compile(rb"^>(>*From )", re.MULTILINE)
 
 
 def quoted_from_lines(body: bytes) -> int:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import dkim
 
@@ -110,11 +109,8 @@ def outcome_for_exception(exc: Exception) -> DkimOutcome:
     return DkimOutcome.ERROR
 
 
-@dataclass(frozen=True)
-class DkimResult(LabelledByOutcome[DkimOutcome]):
-    """One DKIM-Signature, index N in header order (the field dkim[N]), and what became of it."""
-
-    index: int
+class _DkimResultFields(NamedTuple):
+    index: int  # type: ignore[assignment]  # shadows tuple.index, which nothing calls here
     outcome: DkimOutcome
     reason: str  # one sentence: why this outcome
     domain: str = ""  # d=
@@ -130,8 +126,13 @@ class DkimResult(LabelledByOutcome[DkimOutcome]):
     expires: int | None = None  # x=
     body_length: int | None = None  # l=
     b_prefix: str = ""  # first characters of b=, to match Authentication-Results header.b (RFC 6008)
-    notes: tuple[str, ...] = field(default=())  # further evidence sentences
+    notes: tuple[str, ...] = ()  # further evidence sentences
 
+
+class DkimResult(_DkimResultFields, LabelledByOutcome[DkimOutcome]):
+    """One DKIM-Signature, index N in header order (the field dkim[N]), and what became of it."""
+
+    __slots__ = ()
     LABELS: ClassVar[OutcomeTable[DkimOutcome]] = OUTCOME_LABELS
 
     @property

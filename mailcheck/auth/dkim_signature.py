@@ -11,12 +11,13 @@ from dkim.crypto import HASH_ALGORITHMS
 
 from mailcheck.auth.dkim_mbox import quoted_from_lines, unquote_from_lines
 from mailcheck.auth.dkim_result import DkimOutcome
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 ALGORITHMS = ("rsa-sha256", "ed25519-sha256", "rsa-sha1")  # a= values dkimpy can compute
 REQUIRED_TAGS = ("v", "a", "b", "bh", "d", "h", "s")  # RFC 6376 §3.5
-_QP_OCTET = re.compile(rb"=([0-9A-Fa-f]{2})")
-_FWS = re.compile(rb"\s+")
-_BYTES_REPR = re.compile(r"\bb'((?:[^'\\]|\\.)*)'")  # Python's repr of bytes, as in b'example.com'
+_QP_OCTET = lazy_compile(rb"=([0-9A-Fa-f]{2})")
+_FWS = lazy_compile(rb"\s+")
+_BYTES_REPR = lazy_compile(r"\bb'((?:[^'\\]|\\.)*)'")  # Python's repr of bytes, as in b'example.com'
 
 
 def dkim_quoted_printable(value: bytes) -> bytes:

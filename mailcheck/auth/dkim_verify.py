@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import logging
 import re
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -75,9 +74,9 @@ def _not_examined(index: int, header: tuple[bytes, bytes]) -> DkimResult:
         text = tag_text(parse_tag_value(header[1]))
     except InvalidTagValueList:
         return result
-    return replace(result, domain=text.get("d", "").lower(), selector=text.get("s", ""),
-                   algorithm=text.get("a", ""),
-                   signed_headers=tuple(h.strip().lower() for h in text.get("h", "").split(":") if h.strip()))
+    return result._replace(domain=text.get("d", "").lower(), selector=text.get("s", ""),
+                           algorithm=text.get("a", ""),
+                           signed_headers=tuple(h.strip().lower() for h in text.get("h", "").split(":") if h.strip()))
 
 
 class _Verifier:
@@ -96,10 +95,10 @@ class _Verifier:
         self.quoted = 0  # body lines starting >From, counted only when the body hash does not match
 
     def learn(self, **values: Any) -> None:
-        self.partial = replace(self.partial, **values)
+        self.partial = self.partial._replace(**values)
 
     def done(self, outcome: DkimOutcome, reason: str) -> DkimResult:
-        return replace(self.partial, outcome=outcome, reason=reason, notes=tuple(self.notes))
+        return self.partial._replace(outcome=outcome, reason=reason, notes=tuple(self.notes))
 
     def run(self) -> DkimResult:
         try:

@@ -8,13 +8,14 @@ object built empty. Same input, same output, same MessageFormatError (tests comp
 
 from __future__ import annotations
 
-import re
 from typing import TypeVar
 
 import dkim
 
-_LINE_BREAK = re.compile(rb"\r?\n")
-_NAME = re.compile(rb"([\x21-\x7e]+?):")
+from mailcheck.parse.lazy_pattern import lazy_compile
+
+_LINE_BREAK = lazy_compile(rb"\r?\n")
+_NAME = lazy_compile(rb"([\x21-\x7e]+?):")
 
 Signer = TypeVar("Signer", bound=dkim.DomainSigner)
 

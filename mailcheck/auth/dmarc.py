@@ -21,7 +21,6 @@ this module measures alignment and decides the outcome.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mailcheck.auth.dmarc_policy import applicable, discover
@@ -131,7 +130,7 @@ def evaluate_domain(from_domain: str, dkim: Sequence[DkimResult] | None, spf: Sp
 
 
 def _with(base: DomainVerdict, outcome: DmarcOutcome, reason: str) -> DomainVerdict:
-    return replace(base, outcome=outcome, reason=reason)
+    return base._replace(outcome=outcome, reason=reason)
 
 
 def evaluate(from_addresses: Sequence[str], dkim: Sequence[DkimResult] | None, spf: SpfIdentity | None,

@@ -3,14 +3,14 @@ and which of p=, sp= or np= (RFC 9091) applies to the From domain."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailcheck.auth.dmarc_result import DmarcOutcome, DmarcPolicy
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 POLICIES = ("none", "quarantine", "reject")  # weakest first
-_VERSION = re.compile(r"^\s*v\s*=\s*DMARC1\s*(;|$)")
+_VERSION = lazy_compile(r"^\s*v\s*=\s*DMARC1\s*(;|$)")
 
 
 def is_dmarc_record(text: str) -> bool:
@@ -58,8 +58,7 @@ def parse_record(domain: str, text: str) -> DmarcPolicy | str:
 # -- discovery -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Discovery:
+class Discovery(NamedTuple):
     policy: DmarcPolicy | None
     failure: tuple[DmarcOutcome, str] | None  # NOT_RUN / DNS_FAILURE / POLICY_ERROR with the reason
     lookups: tuple[DnsAnswer, ...]

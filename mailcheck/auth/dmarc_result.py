@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from mailcheck.auth.outcomes import CHECKED_FORGED, CHECKED_VALID, NOT_RUN, UNDECIDED, LabelledByOutcome, OutcomeTable
 from mailcheck.lookup.contract import DnsAnswer
@@ -42,8 +41,7 @@ OUTCOME_LABELS = OutcomeTable(DmarcOutcome, {
 })
 
 
-@dataclass(frozen=True)
-class DmarcPolicy:
+class DmarcPolicy(NamedTuple):
     """One parsed DMARC record (RFC 7489 §6.3)."""
 
     domain: str  # the domain whose _dmarc record this is
@@ -57,8 +55,7 @@ class DmarcPolicy:
     notes: tuple[str, ...] = ()  # tags that were invalid and defaulted
 
 
-@dataclass(frozen=True)
-class SpfIdentity:
+class SpfIdentity(NamedTuple):
     """What SPF says about the domain it checked: MAIL FROM, or the HELO for a null sender (RFC 7489 §4.1)."""
 
     domain: str
@@ -70,8 +67,7 @@ class SpfIdentity:
         return self.result in SETTLED_SPF
 
 
-@dataclass(frozen=True)
-class Alignment:
+class Alignment(NamedTuple):
     """One authenticated identity measured against the From domain."""
 
     method: str  # "dkim" | "spf"
@@ -82,8 +78,7 @@ class Alignment:
     detail: str  # "dkim[0] d=example.com: verified"
 
 
-@dataclass(frozen=True)
-class DomainVerdict:
+class DomainVerdict(NamedTuple):
     """DMARC for one From domain."""
 
     from_domain: str
@@ -111,12 +106,14 @@ _RFC8601: dict[DmarcOutcome, str | None] = {
 }
 
 
-@dataclass(frozen=True)
-class DmarcResult(LabelledByOutcome[DmarcOutcome]):
-    """DMARC for the message: one verdict per distinct From domain, combined."""
-
+class _DmarcResultFields(NamedTuple):
     outcome: DmarcOutcome
     reason: str
     verdicts: tuple[DomainVerdict, ...] = ()
 
+
+class DmarcResult(_DmarcResultFields, LabelledByOutcome[DmarcOutcome]):
+    """DMARC for the message: one verdict per distinct From domain, combined."""
+
+    __slots__ = ()
     LABELS: ClassVar[OutcomeTable[DmarcOutcome]] = OUTCOME_LABELS

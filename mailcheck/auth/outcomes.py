@@ -51,12 +51,13 @@ class OutcomeTable(Mapping[OutcomeT, LabelRow], Generic[OutcomeT]):
 
 
 class LabelledByOutcome(Generic[OutcomeT]):
-    """Mixin for a result dataclass with an `outcome` field: `label` and `basis` come from LABELS.
+    """Mixin for a result NamedTuple with an `outcome` field: `label` and `basis` come from LABELS.
 
     The subclass sets LABELS to its OutcomeTable. (A ClassVar cannot name the type variable, hence Any
     there; OutcomeTable's constructor is what ties the table to the enum.)
     """
 
+    __slots__ = ()  # mixed into NamedTuples, which have no __dict__ to give it
     LABELS: ClassVar[OutcomeTable[Any]]
     outcome: OutcomeT
 

@@ -10,8 +10,6 @@ undecided already (no key, DNS failure, offline, …) keep their own reason, wit
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from mailcheck.auth.arc import ArcOutcome, ArcResult
 from mailcheck.auth.dkim_result import DkimOutcome, DkimResult
 from mailcheck.model import Label
@@ -38,12 +36,12 @@ def dkim_without_body(results: tuple[DkimResult, ...]) -> tuple[DkimResult, ...]
     out = []
     for result in results:
         if result.label is Label.UNVERIFIABLE:
-            out.append(replace(result, notes=(*result.notes, f"also: {WHY}")))
+            out.append(result._replace(notes=(*result.notes, f"also: {WHY}")))
             continue
         sentence = _header_sentence(result)
         notes = (*result.notes, *((sentence,) if sentence else ()))
-        out.append(replace(result, outcome=DkimOutcome.BODY_NOT_ORIGINAL, reason=WHY, notes=notes,
-                           body_matched=None))
+        out.append(result._replace(outcome=DkimOutcome.BODY_NOT_ORIGINAL, reason=WHY, notes=notes,
+                                   body_matched=None))
     return tuple(out)
 
 
@@ -52,5 +50,5 @@ def arc_without_body(result: ArcResult) -> ArcResult:
     if result.label is Label.UNVERIFIABLE:
         return result
     # cv "none": with the body unchecked the chain's status is not known, and nothing may count it as passed.
-    return replace(result, cv="none", outcome=ArcOutcome.BODY_NOT_ORIGINAL,
-                   reason=f"the newest ARC-Message-Signature's {WHY} (for information: {result.reason})")
+    return result._replace(cv="none", outcome=ArcOutcome.BODY_NOT_ORIGINAL,
+                           reason=f"the newest ARC-Message-Signature's {WHY} (for information: {result.reason})")

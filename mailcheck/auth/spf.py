@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
 from mailcheck.model import Basis, Label
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
     from mailcheck.model import EntryClient
 
 
-@dataclass(frozen=True)
-class SpfRow:
+class SpfRow(NamedTuple):
     """How one SPF result reads: its label, basis and meaning."""
 
     label: Label
@@ -64,8 +62,7 @@ def spf_row(result: str) -> SpfRow:
     return SPF_RESULTS.get(result, SpfRow(*_UNDECIDED, f"pyspf returned {result!r}, which mailcheck does not know"))
 
 
-@dataclass(frozen=True)
-class SpfOutcome:
+class SpfOutcome(NamedTuple):
     """One SPF evaluation: which identity was checked, pyspf's result, its label and the DNS behind it."""
 
     identity: str  # "mailfrom" or "helo" (RFC 7208 §2.3/§2.4)
@@ -92,8 +89,7 @@ class SpfOutcome:
         return tuple(lines)
 
 
-@dataclass(frozen=True)
-class SpfResult:
+class SpfResult(NamedTuple):
     """What the "spf" check leaves in facts.results["spf"] for the checks that label from it
     (envelope-sender ← mail_from, client-helo ← helo, DMARC ← for_dmarc()).
 
@@ -120,12 +116,14 @@ class SpfResult:
         return self.mail_from.domain, self.mail_from.result, where
 
 
-@dataclass
 class _Binding:
     """The DNS client one evaluation asks, and the answers it got (for the evidence)."""
 
-    client: DnsClient
-    used: list[DnsAnswer] = field(default_factory=list)
+    __slots__ = ("client", "used")
+
+    def __init__(self, client: DnsClient) -> None:
+        self.client = client
+        self.used: list[DnsAnswer] = []
 
 
 _BOUND: ContextVar[_Binding | None] = ContextVar("mailcheck_spf_dns", default=None)

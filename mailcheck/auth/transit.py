@@ -18,11 +18,12 @@ Residual risk, accepted on purpose: a sender can add list headers to a copied si
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from mailcheck.auth.arc import ArcResult, ArcSet
 from mailcheck.auth.authresults import parse as parse_authresults
 from mailcheck.auth.dkim_result import DkimOutcome, DkimResult
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.message import Message
 
 # Header fields a list may rewrite: a broken signature over them is what list handling does.
@@ -31,17 +32,16 @@ LIST_CHANGED_FIELDS = frozenset({
     "mime-version", "list-id", "list-unsubscribe", "list-post", "list-help", "list-subscribe", "list-archive",
     "list-owner", "precedence", "errors-to",
 })
-_AAR_INSTANCE = re.compile(r"^\s*i\s*=\s*\d+\s*;", re.ASCII)
-_SUBJECT_TAGS = re.compile(r"\[([^\[\]\r\n]{1,60})\]")
+_AAR_INSTANCE = lazy_compile(r"^\s*i\s*=\s*\d+\s*;", re.ASCII)
+_SUBJECT_TAGS = lazy_compile(r"\[([^\[\]\r\n]{1,60})\]")
 _SHOWN = 120  # characters of a header value quoted in evidence
-_ANGLED = re.compile(r"<([^<>\s]{1,500})>")
-_VIA = re.compile(r"\bvia\b", re.IGNORECASE)
+_ANGLED = lazy_compile(r"<([^<>\s]{1,500})>")
+_VIA = lazy_compile(r"\bvia\b", re.IGNORECASE)
 _MARKS = 20  # list addresses and links looked for in a footer
 _FOOTER_TAIL = 2000  # characters at the end of a text part where a list's footer sits
 
 
-@dataclass(frozen=True)
-class TransitChange:
+class TransitChange(NamedTuple):
     """Why one broken signature is taken as changed in transit rather than forged."""
 
     signature_index: int
@@ -179,7 +179,7 @@ def relabelled(results: tuple[DkimResult, ...], arc: ArcResult | None, message: 
     stays in the evidence."""
     reasons = {change.signature_index: change.reason for change in transit_changes(results, arc, message)}
     return tuple(
-        replace(r, outcome=DkimOutcome.CHANGED_IN_TRANSIT, reason=reasons[r.index], notes=(r.reason, *r.notes))
+        r._replace(outcome=DkimOutcome.CHANGED_IN_TRANSIT, reason=reasons[r.index], notes=(r.reason, *r.notes))
         if r.index in reasons else r
         for r in results
     )

@@ -51,8 +51,16 @@ def evidence(result: ArcResult) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _has_arc(facts: Facts) -> bool:
+    for header in facts.message.headers:  # every message's fields, most of them with no ARC set
+        name = header.name
+        if name[0] in "aA" and name[:4].lower() == "arc-":
+            return True
+    return False
+
+
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
-    if not any(h.name.lower().startswith("arc-") for h in facts.message.headers):
+    if not _has_arc(facts):
         yield Finding("arc", "no ARC chain", Label.UNVERIFIABLE, ("the message has no ARC header fields",), ID,
                       Basis.UNDECIDED)
         return

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailcheck.auth.spf import SpfResult
 from mailcheck.context import Context, Facts
@@ -34,8 +34,7 @@ MAX_PTR = 10  # names followed per IP, as RFC 7208 §4.6.4 limits the ptr mechan
 _UNRECORDED = "(none recorded)"
 
 
-@dataclass(frozen=True)
-class Fcrdns:
+class Fcrdns(NamedTuple):
     """Forward-confirmed reverse DNS of one IP."""
 
     ip: str

@@ -7,12 +7,12 @@ It is labelled forged when it embeds an address or a domain other than the real 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from mailcheck.context import Context, Facts
 from mailcheck.lookup.domains import domain_of, known_registrable_domain, registrable_domain
 from mailcheck.model import Basis, Finding, Label
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.skeleton import reads_as, skeleton
 
 ID = "display-name"
@@ -23,9 +23,9 @@ PROVIDES: tuple[str, ...] = ()
 # An embedded address is local@domain: a run of these characters, an '@', then the domain. Found from each
 # '@' outwards rather than by one pattern: "[\w.+-]+@" tried at every start of a long name without an '@'
 # scans the rest of the name each time (40 KB of "a" took 15 s).
-_LOCAL_CHAR = re.compile(r"[\w.+-]")
-_ADDRESS_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
-_DOMAIN_LIKE = re.compile(r"(?<![\w@.-])((?:[A-Za-z0-9-]+\.)+([A-Za-z]{2,63}))(?![\w-])")
+_LOCAL_CHAR = lazy_compile(r"[\w.+-]")
+_ADDRESS_DOMAIN = lazy_compile(r"[\w-]+(?:\.[\w-]+)+")
+_DOMAIN_LIKE = lazy_compile(r"(?<![\w@.-])((?:[A-Za-z0-9-]+\.)+([A-Za-z]{2,63}))(?![\w-])")
 
 
 def _embedded_addresses(display: str) -> list[tuple[int, int, int]]:

@@ -56,7 +56,7 @@ from mailcheck.parse.brands import Brand, BrandMatch, brand_table, brands_named
 from mailcheck.parse.envelope import envelope_sender
 from mailcheck.parse.lookalike import Lookalike, Strength, brand_lookalike, readable, recipient_lookalike
 from mailcheck.parse.message_links import message_links
-from mailcheck.parse.rewriters.links import see_through
+from mailcheck.parse.rewritten_links import see_through
 from mailcheck.parse.services import Service, may_be_service, service_of
 
 if TYPE_CHECKING:

@@ -6,18 +6,18 @@ since conforming mail software always writes one of the form <left@right> (RFC 5
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 ID = "message-id"
 SUMMARY = "the Message-ID, which any sender can choose"
 NEEDS: tuple[str, ...] = ()
 PROVIDES: tuple[str, ...] = ()
 
-_MSG_ID = re.compile(r"^<[^<>@\s]+@[^<>@\s]+>$")
+_MSG_ID = lazy_compile(r"^<[^<>@\s]+@[^<>@\s]+>$")
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:

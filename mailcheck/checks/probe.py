@@ -45,6 +45,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from mailcheck.context import Context, Facts
@@ -111,6 +112,17 @@ def _ascii_domain(sender: str) -> str | None:
     domain = address_domain(sender)
     if domain is None:
         return None
+    # every message asks, offline too (the field shows the domain): the same domains recur; a long text is
+    # not kept
+    return _ascii_cached(domain) if len(domain) <= 255 else _ascii(domain)
+
+
+@lru_cache(maxsize=2048)
+def _ascii_cached(domain: str) -> str | None:
+    return _ascii(domain)
+
+
+def _ascii(domain: str) -> str | None:
     try:
         domain = domain.encode("idna").decode("ascii")  # IDNA 2003 (stdlib): enough to find an MX
     except UnicodeError:
@@ -135,19 +147,19 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     domain = _ascii_domain(sender) if sender else None
     shown = _shown(sender)
     if not ctx.probes:
-        yield from _not_run(facts, ctx, sender, domain, "opt-in: not asked for (--probe responsive)",
+        yield from _not_run(facts, ctx, sender, domain, shown, "opt-in: not asked for (--probe responsive)",
                             callout_why="opt-in: not asked for (--probe callout)")
         return
     callout = "callout" in ctx.probes
     why, basis = _why_not(sender, source, domain, ctx)
     if why:
-        yield from _not_run(facts, ctx, sender, domain, why, basis)
+        yield from _not_run(facts, ctx, sender, domain, shown, why, basis)
         return
     assert sender is not None and domain is not None
     helo = _our_helo(ctx)
     if helo is None:
         why = f"--helo {safe_text(ctx.helo or '', 80)!r} is neither a host name nor an address literal"
-        yield from _not_run(facts, ctx, sender, domain, why)
+        yield from _not_run(facts, ctx, sender, domain, shown, why)
         return
     from mailcheck.probe.prober import ProbeSettings, probe_domain  # only when probing: the filter's start-up time
 
@@ -156,7 +168,8 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     probe, reused = ctx.probe_cache.probe(domain, ctx.probe_limit,
                                           lambda: probe_domain(ctx.dns, domain, settings, ask))
     if probe is None:
-        yield from _not_run(facts, ctx, sender, domain, f"probe limit reached ({ctx.probe_limit} domains per run)")
+        yield from _not_run(facts, ctx, sender, domain, shown,
+                            f"probe limit reached ({ctx.probe_limit} domains per run)")
         return
     yield _server_finding(facts, probe, reused)
     answer = None
@@ -195,12 +208,13 @@ def _shown(sender: str | None) -> str:
     return safe_text(sender, 200) if sender else "<>"
 
 
-def _not_run(facts: Facts, ctx: Context, sender: str | None, domain: str | None, why: str,
+def _not_run(facts: Facts, ctx: Context, sender: str | None, domain: str | None, shown: str, why: str,
              basis: Basis = Basis.NOT_RUN, callout_why: str | None = None) -> Iterator[Finding]:
     """Both fields unverifiable for one reason. Not asked at all (callout_why given): the continuum keeps
-    its own "not run (opt-in)" lines; otherwise the steps say why the probe could not go ahead."""
-    yield _plain(SERVER_FIELD, domain or _shown(sender), why, basis)
-    yield _plain(CALLOUT_FIELD, _shown(sender), callout_why or why, basis)
+    its own "not run (opt-in)" lines; otherwise the steps say why the probe could not go ahead.
+    shown: _shown(sender)."""
+    yield _plain(SERVER_FIELD, domain or shown, why, basis)
+    yield _plain(CALLOUT_FIELD, shown, callout_why or why, basis)
     if callout_why is None:
         facts.steps[RESPONSIVE_STEP] = step(RESPONSIVE_STEP, StepStatus.NOT_RUN, why)
         if "callout" in ctx.probes:

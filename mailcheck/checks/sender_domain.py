@@ -22,7 +22,7 @@ several domains).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailcheck.context import Context, Facts
 from mailcheck.continuum import step
@@ -37,8 +37,7 @@ PROVIDES: tuple[str, ...] = ()
 STEP = "Sender domain exists"
 
 
-@dataclass(frozen=True)
-class DomainExistence:
+class DomainExistence(NamedTuple):
     """What DNS says about one domain; label and evidence ready for a Finding."""
 
     domain: str

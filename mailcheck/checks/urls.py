@@ -38,8 +38,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from mailcheck.context import Context, Facts
@@ -47,7 +47,7 @@ from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
 from mailcheck.lookup.domains import registrable_domain
 from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.message_links import message_links
-from mailcheck.parse.rewriters.links import see_through
+from mailcheck.parse.rewritten_links import see_through
 from mailcheck.parse.urls import LINK_CAP, Link, bare_urls, host_named_by, split_url
 
 ID = "urls"
@@ -91,8 +91,7 @@ LOOKUP_TABLE: dict[DnsStatus, HostState] = {
 }
 
 
-@dataclass(frozen=True)
-class HostLookup:
+class HostLookup(NamedTuple):
     state: HostState
     answer: DnsAnswer
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from mailcheck.auth.authserv_id import authserv_id
 from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.providers import PROFILES
 from mailcheck.providers.block import ProviderBlock, provider_block
 from mailcheck.trust import ours_above
@@ -40,7 +41,7 @@ SUMMARY = "verdict headers: whose words they are, judged by where they sit"
 NEEDS: tuple[str, ...] = ("spf", "dkim", "arc", "dmarc")
 PROVIDES: tuple[str, ...] = ()
 
-VERDICT_HEADER = re.compile(
+VERDICT_HEADER = lazy_compile(
     r"^(?:x-spam|x-ham-report|x-virus|x-antivirus|x-av-|x-amavis|authentication-results$"
     r"|x-original-authentication-results$|arc-|received-spf$|x-ms-exchange-|x-microsoft-antispam"
     r"|x-forefront-antispam|x-mailscanner|x-barracuda|x-proofpoint|x-ironport|x-spamexperts"
@@ -50,8 +51,8 @@ VERDICT_HEADER = re.compile(
 )
 # Headers that several honest hops may each add (ARC sets carry their own instance, A-R their own
 # authserv-id): a second copy below the boundary is not by itself an impersonation.
-_MULTI_HOP = re.compile(r"^(?:arc-|authentication-results$|received-spf$|x-original-authentication)", re.I)
-_AUTHRES = re.compile(r"^(?:arc-)?authentication-results$|^x-original-authentication-results$", re.I)
+_MULTI_HOP = lazy_compile(r"^(?:arc-|authentication-results$|received-spf$|x-original-authentication)", re.I)
+_AUTHRES = lazy_compile(r"^(?:arc-)?authentication-results$|^x-original-authentication-results$", re.I)
 
 
 def ours_limit(facts: Facts) -> int:
@@ -79,7 +80,7 @@ def _impersonation(header: Header, facts: Facts, ctx: Context, names_above: set[
 
 
 # Fields a receiving server writes together with its own Received line.
-_TRACE = re.compile(r"^(?:received-spf|authentication-results|domainkey-status|arc-[a-z-]+)$", re.IGNORECASE)
+_TRACE = lazy_compile(r"^(?:received-spf|authentication-results|domainkey-status|arc-[a-z-]+)$", re.IGNORECASE)
 
 
 def _in_entry_trace_block(position: int, facts: Facts) -> bool:
@@ -94,7 +95,7 @@ def _in_entry_trace_block(position: int, facts: Facts) -> bool:
     return top < position and all(_TRACE.match(h.name) for h in facts.message.headers[top + 1:position + 1])
 
 
-_TAG = re.compile(r"(?:^|;)\s*([a-z]+)\s*=\s*([^;\s]+)", re.IGNORECASE)
+_TAG = lazy_compile(r"(?:^|;)\s*([a-z]+)\s*=\s*([^;\s]+)", re.IGNORECASE)
 
 
 def _instance(value: str) -> str | None:
@@ -149,21 +150,38 @@ def _receipt_versus_now(header: Header, facts: Facts, ctx: Context) -> tuple[str
     return authresults.compare([parsed], facts.results)
 
 
+# What a header name is to this check, by name as written: the same few dozen names make up nearly every
+# header block, and each message's are all looked at.
+_OTHER, _VERDICT, _RETURN_PATH = 0, 1, 2
+_KINDS: dict[str, int] = {}
+_KINDS_KEPT = 4096  # names remembered at most (a sender makes up as many as he likes)
+
+
+def _kind(name: str) -> int:
+    kind = _KINDS.get(name)
+    if kind is None:
+        kind = _RETURN_PATH if name.lower() == "return-path" else _VERDICT if VERDICT_HEADER.match(name) else _OTHER
+        if len(_KINDS) < _KINDS_KEPT and len(name) <= 100:
+            _KINDS[name] = kind
+    return kind
+
+
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
     message = facts.message
     limit = ours_limit(facts)
     received = message.index_of("Received")
     first_received = received[0] if received else None
-    names_above = {h.name.lower() for h in message.headers[:limit] if VERDICT_HEADER.match(h.name)}
+    names_above = {h.name.lower() for h in message.headers[:limit] if _kind(h.name) == _VERDICT}
     block = provider_block(facts)
     mine = block.positions if block is not None else {}
     counts: dict[str, int] = {}
     for position, header in enumerate(message.headers):
-        is_return_path = header.name.lower() == "return-path"
+        kind = _kind(header.name)
+        is_return_path = kind == _RETURN_PATH
         if is_return_path:
             if first_received is None or position < first_received:
                 continue  # a delivery agent's Return-Path: the envelope-sender field covers it
-        elif not VERDICT_HEADER.match(header.name) and position not in mine:
+        elif kind == _OTHER and position not in mine:
             continue
         key = header.name.lower()
         index = counts.get(key, 0)

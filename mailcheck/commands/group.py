@@ -69,8 +69,6 @@ def cli() -> None:
 @analysis_options
 def check_command(source: str, fmt: str, verbose: bool, **params: Any) -> None:
     """Analyse one message (a path, or '-' for stdin), within --budget seconds as the filter does."""
-    from dataclasses import replace
-
     from mailcheck.commands.budget import DNS_SHARE, BudgetExceeded, time_limit
     from mailcheck.commands.settings import build_context
     from mailcheck.lookup.contract import message_budget
@@ -86,7 +84,7 @@ def check_command(source: str, fmt: str, verbose: bool, **params: Any) -> None:
     raw = read_input(source)
     name = "<stdin>" if source == "-" else source
     dns_budget = settings.budget * DNS_SHARE  # DNS gives up first, so its fields say so and the report finishes
-    ctx = build_context(replace(settings, budget=dns_budget))
+    ctx = build_context(settings._replace(budget=dns_budget))
     try:
         with time_limit(settings.budget), message_budget(ctx.dns, dns_budget):
             mail = mail_or_exit(raw, name)  # no mail at all (junk, empty, a broken .msg): one line, exit 2

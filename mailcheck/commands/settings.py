@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,29 +21,62 @@ class SettingsError(ValueError):
     """A setting that cannot be used; the CLI turns it into a usage error (exit 2)."""
 
 
-@dataclass
 class Settings:
     """What a run is asked to do: one field per row of options_table.ANALYSIS_OPTIONS (a test holds
-    them to each other); the defaults here are the ones --help states."""
+    them to each other); the defaults here are the ones --help states.
 
-    trusted: list[str] = field(default_factory=list)
-    authserv_ids: list[str] = field(default_factory=list)
-    provider: str = "auto"
-    resolvers: list[str] = field(default_factory=list)
-    offline: bool = False
-    timeout: float = 3.0  # seconds per DNS lookup
-    budget: float = 10.0  # seconds of DNS per message
-    dns_record: Path | None = None
-    dns_replay: Path | None = None
-    now: datetime | None = None
-    skew: int = 600
-    probes: list[str] = field(default_factory=list)
-    helo: str | None = None
-    smtp_port: int = 25
-    probe_limit: int = 20
-    probe_private: bool = False  # let probes connect to loopback/private addresses (tests, labs)
-    resolve_urls: bool = False
-    debug: bool = False
+    A plain class, not a dataclass (whose import and class building a filter start would pay for):
+    mutable while the settings are read, compared field by field, pickled to scan workers."""
+
+    __slots__ = ("authserv_ids", "budget", "debug", "dns_record", "dns_replay", "helo", "now", "offline",
+                 "probe_limit", "probe_private", "probes", "provider", "resolve_urls", "resolvers", "skew",
+                 "smtp_port", "timeout", "trusted")
+
+    def __init__(self, trusted: list[str] | None = None, authserv_ids: list[str] | None = None,
+                 provider: str = "auto", resolvers: list[str] | None = None, offline: bool = False,
+                 timeout: float = 3.0, budget: float = 10.0, dns_record: Path | None = None,
+                 dns_replay: Path | None = None, now: datetime | None = None, skew: int = 600,
+                 probes: list[str] | None = None, helo: str | None = None, smtp_port: int = 25,
+                 probe_limit: int = 20, probe_private: bool = False, resolve_urls: bool = False,
+                 debug: bool = False) -> None:
+        self.trusted = [] if trusted is None else trusted
+        self.authserv_ids = [] if authserv_ids is None else authserv_ids
+        self.provider = provider
+        self.resolvers = [] if resolvers is None else resolvers
+        self.offline = offline
+        self.timeout = timeout  # seconds per DNS lookup
+        self.budget = budget  # seconds of DNS per message
+        self.dns_record = dns_record
+        self.dns_replay = dns_replay
+        self.now = now
+        self.skew = skew
+        self.probes = [] if probes is None else probes
+        self.helo = helo
+        self.smtp_port = smtp_port
+        self.probe_limit = probe_limit
+        self.probe_private = probe_private  # let probes connect to loopback/private addresses (tests, labs)
+        self.resolve_urls = resolve_urls
+        self.debug = debug
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return self._values() == other._values() if isinstance(other, Settings) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: as a dataclass with eq, not hashable
+
+    def __repr__(self) -> str:
+        return "Settings(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__) + ")"
+
+    def _replace(self, **changes: Any) -> Settings:
+        """A copy with `changes` (as a NamedTuple's _replace; the lists are the same lists, as with
+        dataclasses.replace)."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        unknown = changes.keys() - values.keys()
+        if unknown:
+            raise TypeError(f"Settings has no field {', '.join(sorted(unknown))}")
+        return Settings(**(values | changes))
 
 
 def _bound(number: float) -> str:

@@ -13,10 +13,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
 class DnsStatus(str, Enum):
@@ -35,8 +34,7 @@ class DnsStatus(str, Enum):
 ANSWERED = frozenset({DnsStatus.OK, DnsStatus.NXDOMAIN, DnsStatus.NODATA})
 
 
-@dataclass(frozen=True)
-class DnsAnswer:
+class DnsAnswer(NamedTuple):
     """One question's outcome. records hold text forms: A/AAAA addresses, "10 mx.example.com" for MX,
     TXT strings joined without separator, names without the trailing dot."""
 
@@ -167,15 +165,17 @@ class OfflineDns(LocalDns):
 # -- per-message budget and counts ------------------------------------------------------------
 
 
-@dataclass
 class MessageDns:
     """DNS use while one message is analysed: the time budget and how questions were answered."""
 
-    budget: float | None  # seconds of DNS this message may spend; None = unlimited
-    started: float  # time.monotonic() when the message began
-    asked: int = 0  # questions the checks asked
-    sent: int = 0  # questions that went to a server (the rest came from the cache or a replay file)
-    refused: int = 0  # questions not asked because the budget was spent
+    __slots__ = ("asked", "budget", "refused", "sent", "started")
+
+    def __init__(self, budget: float | None, started: float) -> None:
+        self.budget = budget  # seconds of DNS this message may spend; None = unlimited
+        self.started = started  # time.monotonic() when the message began
+        self.asked = 0  # questions the checks asked
+        self.sent = 0  # questions that went to a server (the rest came from the cache or a replay file)
+        self.refused = 0  # questions not asked because the budget was spent
 
     def remaining(self) -> float | None:
         if self.budget is None:
@@ -183,14 +183,16 @@ class MessageDns:
         return self.budget - (time.monotonic() - self.started)
 
 
-@dataclass
 class RunDns:
     """DNS use over a whole run (every message): for "queries per message before/after caching"."""
 
-    messages: int = 0
-    asked: int = 0
-    sent: int = 0
-    cache_hits: int = 0
+    __slots__ = ("asked", "cache_hits", "messages", "sent")
+
+    def __init__(self) -> None:
+        self.messages = 0
+        self.asked = 0
+        self.sent = 0
+        self.cache_hits = 0
 
 
 # The message being analysed in this thread/task. A ContextVar, not an attribute of the client,

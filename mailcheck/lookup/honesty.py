@@ -39,9 +39,8 @@ from __future__ import annotations
 
 import contextvars
 import threading
-from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from mailcheck.lookup.contract import (
     DnsAnswer,
@@ -65,8 +64,7 @@ class Verdict(str, Enum):
     UNKNOWN = "unknown"  # it could not be asked: nothing it says may decide a field
 
 
-@dataclass(frozen=True)
-class Honesty:
+class Honesty(NamedTuple):
     """Whether the resolver answered our probes honestly, and why we think so."""
 
     verdict: Verdict
@@ -90,7 +88,7 @@ class Honesty:
 
 def _said(answer: DnsAnswer) -> str:
     # Names are kept without the trailing dot, which leaves the root as "": shown as "." here.
-    return (replace(answer, name=".") if answer.name == "" else answer).describe()
+    return (answer._replace(name=".") if answer.name == "" else answer).describe()
 
 
 def probe(client: DnsClient) -> Honesty:

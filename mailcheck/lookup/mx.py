@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus, normalise_name
 
@@ -16,8 +16,7 @@ class RouteKind(str, Enum):
     FAILED = "failed"  # DNS could not answer: nothing is known
 
 
-@dataclass(frozen=True)
-class MailRoute:
+class MailRoute(NamedTuple):
     """The mail hosts of one domain, most preferred first, and the DNS answers that say so."""
 
     domain: str

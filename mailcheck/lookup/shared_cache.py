@@ -6,7 +6,7 @@ the worker's own dict, then in a dict all workers share (a multiprocessing manag
 trip over a local socket, ~0.1 ms, paid only when the worker has not seen the question yet), and only
 then sent to a server; the answer goes into both. Two workers may still ask the same new question
 at the same moment; that costs one duplicate lookup, never a wrong answer. Budget-cut and offline
-outcomes are not shared: they describe one message, not DNS. Answers are plain frozen dataclasses,
+outcomes are not shared: they describe one message, not DNS. Answers are plain NamedTuples,
 so they pickle cheaply.
 
 ScanDns also keeps the answers this worker used, for the parent's --dns-record file (a single
@@ -16,7 +16,6 @@ writer: workers must not each truncate and rewrite the same file).
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from dataclasses import dataclass
 
 from mailcheck.lookup.contract import (
     DnsAnswer,
@@ -31,14 +30,16 @@ Key = tuple[str, str]
 _NOT_SHARED = frozenset({DnsStatus.BUDGET, DnsStatus.OFFLINE})
 
 
-@dataclass
 class ShareCounts:
     """How this process's questions were answered (differences are sent to the parent)."""
 
-    asked: int = 0
-    local: int = 0  # answered from this worker's own dict
-    shared: int = 0  # answered from the run's shared dict (another worker asked first)
-    forwarded: int = 0  # handed to the worker's client (its cache, a replay file or a server)
+    __slots__ = ("asked", "forwarded", "local", "shared")
+
+    def __init__(self) -> None:
+        self.asked = 0
+        self.local = 0  # answered from this worker's own dict
+        self.shared = 0  # answered from the run's shared dict (another worker asked first)
+        self.forwarded = 0  # handed to the worker's client (its cache, a replay file or a server)
 
 
 class ScanDns(WrappedDns):

@@ -10,9 +10,9 @@ hold the same addresses, and no piece can nest or grow a group.
 from __future__ import annotations
 
 import email.utils
-import re
 
 from mailcheck.parse.address_list import CLOSE, OPEN, TOP, join_stray_phrases, lexical, pieces
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 # Nesting the stdlib's recursion handles comfortably (a few frames per level, far below the limit).
 MAX_NESTING = 32
@@ -66,16 +66,21 @@ def _read_pieces(value: str) -> list[tuple[str, str]]:
 
 
 # The commonest plain forms, read here without the stdlib's character-by-character parser: "a@b.c",
-# "Name <a@b.c>", "\"Name\" <a@b.c>" and comma lists of them. The character classes are the stdlib's own
-# (email._parseaddr): an atom is anything but its specials, white space and line breaks (and, to stay clear of
-# its escapes, a backslash); a phrase word may hold ".". Anything else (comments, groups, routes, empty or
-# name-only pieces, spaces inside the angle brackets) goes to the full reading below.
+# "a@b.c (Name)", "Name <a@b.c>", "\"Name\" <a@b.c>", "<a@b.c>" and comma lists of them. The character classes
+# are the stdlib's own (email._parseaddr): an atom is anything but its specials, white space and line breaks
+# (and, to stay clear of its escapes, a backslash); a phrase word may hold "."; a comment after an address is
+# its display name, verbatim (several: joined by a space), when it holds no parenthesis, backslash or line
+# break. Anything else (comments elsewhere, groups, routes, empty or name-only pieces, spaces inside the angle
+# brackets) goes to the full reading below.
 _ATOM = r"[^()<>@,:;.\"\[\]\\ \t\r\n]++"
 _ADDR = rf"{_ATOM}(?:\.{_ATOM})*@{_ATOM}(?:\.{_ATOM})*"
 _WORD = r'[^()<>@,:;"\[\]\\ \t\r\n]++|"[^"\\\r\n]*+"'
 # Possessive (++, *+): a run of words must not be re-split on a failed match, which is exponential.
-_PLAIN_PIECE = re.compile(rf"[ \t]*+(?:({_ADDR})|((?:(?:{_WORD})[ \t]*+)++)<({_ADDR})>)[ \t]*+(?:,|\Z)")
-_PHRASE_WORD = re.compile(r'"([^"]*)"|([^ \t"]+)')
+_COMMENT = r"\([^()\\\r\n]*+\)"
+_PLAIN_PIECE = lazy_compile(rf"[ \t]*+(?:({_ADDR})((?:[ \t]*+{_COMMENT})*+)|((?:(?:{_WORD})[ \t]*+)*+)<({_ADDR})>)"
+                            r"[ \t]*+(?:,|\Z)")
+_PHRASE_WORD = lazy_compile(r'"([^"]*)"|([^ \t"]+)')
+_COMMENT_TEXT = lazy_compile(r"\(([^()]*)\)")  # in a comment run _PLAIN_PIECE matched
 
 
 def _plain(values: tuple[str, ...]) -> list[tuple[str, str]] | None:
@@ -91,9 +96,9 @@ def _plain(values: tuple[str, ...]) -> list[tuple[str, str]] | None:
             found = _PLAIN_PIECE.match(value, pos)
             if found is None:
                 return None
-            bare, phrase, routed = found.groups()
+            bare, comments, phrase, routed = found.groups()
             if bare is not None:
-                pairs.append(("", bare))
+                pairs.append((" ".join(_COMMENT_TEXT.findall(comments)) if comments else "", bare))
             else:
                 words = [word.group(1) if word.group(1) is not None else word.group(2)
                          for word in _PHRASE_WORD.finditer(phrase)]

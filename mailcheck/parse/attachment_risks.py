@@ -10,6 +10,7 @@ import re
 from mailcheck.parse.attachments import Attachment
 from mailcheck.parse.containers import Macros, list_zip, scan_macros
 from mailcheck.parse.filetypes import KIND_OF_EXTENSION, MACRO_EXTENSIONS, Kind, Sniffed, extensions, kind_of_type
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 # Kinds that do something when opened, rather than being shown.
 ACTIVE = frozenset({Kind.EXECUTABLE, Kind.SCRIPT, Kind.HTML})
@@ -20,14 +21,14 @@ BIDI_OVERRIDES = {"\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u202b": "RIGHT-TO-LEFT E
                   "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u202d": "LEFT-TO-RIGHT OVERRIDE"}
 _HTML_SCAN = 1024 * 1024  # bytes of an HTML or SVG file searched for forms and scripts
 _HTML_TELLS: tuple[tuple[str, re.Pattern[bytes]], ...] = (
-    ("a form (<form>), which sends what is typed into it to a server", re.compile(rb"<form\b", re.I)),
-    ("a password field", re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.I)),
-    ("scripts (<script>)", re.compile(rb"<script\b", re.I)),
+    ("a form (<form>), which sends what is typed into it to a server", lazy_compile(rb"<form\b", re.I)),
+    ("a password field", lazy_compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.I)),
+    ("scripts (<script>)", lazy_compile(rb"<script\b", re.I)),
     ("event-handler scripts (on…= attributes)",
-     re.compile(rb"<[a-z][^>]*\son(?:load|error|click|mouseover)\s*=", re.I)),
-    ("javascript: links", re.compile(rb"javascript\s*:", re.I)),
-    ("a refresh that sends the browser to another page", re.compile(rb"http-equiv\s*=\s*[\"']?refresh", re.I)),
-    ("an embedded frame (<iframe>)", re.compile(rb"<iframe\b", re.I)),
+     lazy_compile(rb"<[a-z][^>]*\son(?:load|error|click|mouseover)\s*=", re.I)),
+    ("javascript: links", lazy_compile(rb"javascript\s*:", re.I)),
+    ("a refresh that sends the browser to another page", lazy_compile(rb"http-equiv\s*=\s*[\"']?refresh", re.I)),
+    ("an embedded frame (<iframe>)", lazy_compile(rb"<iframe\b", re.I)),
 )
 _NAMES_SHOWN = 5
 

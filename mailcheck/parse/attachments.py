@@ -10,9 +10,8 @@ import base64
 import binascii
 import quopri
 from collections.abc import Iterator
-from dataclasses import dataclass
 from email.message import Message as EmailMessage
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mailcheck.parse.message import decode_words
 from mailcheck.parse.mime_params import names_no_file
@@ -28,11 +27,10 @@ ATTACHMENT_CAP = 100  # attachments listed per message; a further field says how
 _BODY_TYPES = ("text/plain", "text/html")
 
 
-@dataclass(frozen=True)
-class Attachment:
+class Attachment(NamedTuple):
     """One attached file: its names, declared type, size and (bounded) bytes."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, which nothing calls here
     filename: str | None  # RFC 2231 and RFC 2047 decoded; None when the part names no file
     declared: str  # the Content-Type as declared (lower case, no parameters), "" when the part declares none
     disposition: str | None  # "attachment", "inline", or None when the part has no Content-Disposition
@@ -54,8 +52,7 @@ class Attachment:
         return self.declared.startswith("message/")
 
 
-@dataclass(frozen=True)
-class AttachmentScan:
+class AttachmentScan(NamedTuple):
     """The attachments listed (at most ATTACHMENT_CAP) and how many there were."""
 
     attachments: tuple[Attachment, ...]
@@ -185,7 +182,8 @@ def _walk(part: EmailMessage, inside: int | None, counter: list[int],
             if isinstance(sub, EmailMessage):
                 yield from _walk(sub, inside, counter, depth + 1)
         return
-    if not is_attachment(part) or (depth == 0 and part.get_content_type() in _BODY_TYPES):
+    # the body of a single-part message first: it is no attachment, and is_attachment costs more to ask
+    if (depth == 0 and part.get_content_type() in _BODY_TYPES) or not is_attachment(part):
         return
     index = counter[0]
     counter[0] += 1

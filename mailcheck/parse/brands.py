@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
+from typing import NamedTuple
 
 from mailcheck.data import read_text
 from mailcheck.lookup.domains import registrable_domain
@@ -44,8 +44,7 @@ SERVICE_WORDS = frozenset("""
 """.split())
 
 
-@dataclass(frozen=True)
-class Brand:
+class Brand(NamedTuple):
     """One row of the table: a brand and the domains its genuine mail comes from."""
 
     name: str
@@ -87,19 +86,17 @@ def _labels(brand: Brand) -> tuple[str, ...]:
     return tuple(sorted(label for label in joined if len(label) >= 5 and label.isalnum()))
 
 
-@dataclass(frozen=True)
-class BrandMatch:
+class BrandMatch(NamedTuple):
     brand: Brand
     alias: str  # the alias as the table writes it
 
 
-@dataclass(frozen=True)
-class BrandTable:
+class BrandTable(NamedTuple):
     brands: tuple[Brand, ...]
     source: str  # the table's own statement of where its selection and domains come from
     compiled: str
     # first word of an alias → (alias words, brand); longest aliases first so "mercado pago" beats "mercado"
-    index: dict[str, tuple[tuple[tuple[str, ...], Brand], ...]]
+    by_first_word: dict[str, tuple[tuple[tuple[str, ...], Brand], ...]]
     by_domain: dict[str, Brand]  # every domain and mailbox domain → its brand
     patterned: tuple[Brand, ...]  # brands with domain patterns
 
@@ -166,7 +163,7 @@ def brands_named(display: str, table: BrandTable | None = None) -> list[BrandMat
     i = 0
     while i < len(words):
         step = 1
-        for alias_words, brand in table.index.get(words[i], ()):
+        for alias_words, brand in table.by_first_word.get(words[i], ()):
             n = len(alias_words)
             if tuple(words[i:i + n]) != alias_words:
                 continue

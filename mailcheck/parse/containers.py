@@ -11,14 +11,13 @@ from __future__ import annotations
 import contextlib
 import io
 import warnings
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 MEMBER_CAP = 1000  # zip members listed; an archive can claim millions of entries in a small directory
 
 
-@dataclass(frozen=True)
-class ZipListing:
+class ZipListing(NamedTuple):
     """What a ZIP archive's central directory lists."""
 
     names: tuple[str, ...]  # the first MEMBER_CAP member names, as stored
@@ -49,8 +48,7 @@ class Macros(StrEnum):
     UNKNOWN = "unknown"  # oletools is missing or could not read the file: nothing is claimed
 
 
-@dataclass(frozen=True)
-class MacroScan:
+class MacroScan(NamedTuple):
     """Whether an Office file carries macros, in a state and one sentence."""
 
     state: Macros

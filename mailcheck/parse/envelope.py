@@ -11,10 +11,10 @@ An empty address ("" from "<>", or MAILER-DAEMON in an mbox From line) is the nu
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from mailcheck.context import MtaEvidence
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 if TYPE_CHECKING:
     from mailcheck.parse.message import Message
@@ -26,11 +26,11 @@ FROM_X_ENVELOPE = "X-Envelope-From"
 NOT_FOUND = ("no envelope sender recorded: no Return-Path above the Received lines, "
              "no mbox From line, no X-Envelope-From")
 
-_ANGLE = re.compile(r"<([^<>]*)>")
-_COMMENT = re.compile(r"\([^()]*\)")
-_SPACED_AT = re.compile(r"\s*@\s*")
-_SEPARATORS = re.compile(r"[\s,;]+")
-_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_ANGLE = lazy_compile(r"<([^<>]*)>")
+_COMMENT = lazy_compile(r"\([^()]*\)")
+_SPACED_AT = lazy_compile(r"\s*@\s*")
+_SEPARATORS = lazy_compile(r"[\s,;]+")
+_QUOTED = lazy_compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def path_address(value: str) -> str:
@@ -66,8 +66,23 @@ def _mbox_sender(line: str) -> str | None:
     return path_address(token)
 
 
+_last: tuple[Message, MtaEvidence | None, tuple[str | None, str]] | None = None
+
+
 def envelope_sender(message: Message, mta: MtaEvidence | None = None) -> tuple[str | None, str]:
-    """(address, where it was read). address "" is the null sender; None means nothing records one."""
+    """(address, where it was read). address "" is the null sender; None means nothing records one.
+
+    Read once per message: six checks ask for it, one after another."""
+    global _last
+    cached = _last
+    if cached is not None and cached[0] is message and cached[1] is mta:
+        return cached[2]
+    found = _read(message, mta)
+    _last = (message, mta, found)  # one tuple swap: a thread reading it sees a whole triple
+    return found
+
+
+def _read(message: Message, mta: MtaEvidence | None) -> tuple[str | None, str]:
     if mta is not None and mta.sender is not None:
         return path_address(mta.sender) if "<" in mta.sender else mta.sender.strip(), FROM_MTA
     return_paths = message.index_of("Return-Path")

@@ -14,10 +14,9 @@ another (KIND_OF_EXTENSION). These tables say what a type *is*; deciding what is
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Kind(StrEnum):
@@ -175,8 +174,7 @@ def kind_of_name(filename: str | None) -> Kind | None:
     return KIND_OF_EXTENSION.get(exts[0]) if exts else None
 
 
-@dataclass(frozen=True)
-class Sniffed:
+class Sniffed(NamedTuple):
     """What libmagic says the bytes are."""
 
     mime: str  # libmagic's MIME type, such as "application/pdf"; "" when libmagic is unavailable

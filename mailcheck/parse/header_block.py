@@ -24,15 +24,15 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from mailcheck.parse.field_name import FIELD_NAME, FIELD_START
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 LF, CRLF, CR = b"\n", b"\r\n", b"\r"
 
 # One line and the continuation lines folded under it (RFC 5322 §2.2.3: they start with white space).
 # Each repetition takes at least one byte and nothing follows the group: the match is linear.
-_ITEM = {
-    LF: re.compile(rb"[^\n]*\n?(?:[ \t][^\n]*\n?)*"),
-    CR: re.compile(rb"[^\r]*\r?(?:[ \t][^\r]*\r?)*"),
-}
+ITEM_LF = rb"[^\n]*\n?(?:[ \t][^\n]*\n?)*"
+_ITEM_CR = rb"[^\r]*\r?(?:[ \t][^\r]*\r?)*"
+_ITEM = {LF: lazy_compile(ITEM_LF), CR: lazy_compile(_ITEM_CR)}
 
 # The same items, each with its field name (group 1, None for a line that is no field) and an empty group 2
 # where the value starts, after the colon: one regular-expression pass per field instead of two. The name
@@ -40,8 +40,8 @@ _ITEM = {
 # the search from an empty match at the end.
 _NAMED_START = rb"(?=[\s\S])(?:(" + FIELD_NAME + rb")[ \t]*:())?"
 _NAMED_ITEM = {
-    LF: re.compile(_NAMED_START + _ITEM[LF].pattern),
-    CR: re.compile(_NAMED_START + _ITEM[CR].pattern),
+    LF: lazy_compile(_NAMED_START + ITEM_LF),
+    CR: lazy_compile(_NAMED_START + _ITEM_CR),
 }
 
 

@@ -2,72 +2,39 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from email.message import Message as EmailMessage
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from mailcheck.parse.addresses_parse import read_addresses
 from mailcheck.parse.encoded_words import decode_words as decode_words  # re-exported for the checks
-from mailcheck.parse.header_block import CR, named_items, split_block
+from mailcheck.parse.header_block import CR, split_block
+from mailcheck.parse.header_fields import MAX_FIELDS as MAX_FIELDS  # re-exported: tests and the filter read it
+from mailcheck.parse.header_fields import Header as Header
+from mailcheck.parse.header_fields import decode_bytes, read_fields
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.lean_mime import stdlib_parse
 from mailcheck.parse.mime_params import content_charset, names_no_file
 from mailcheck.parse.text_window import window
 
-_LINE = re.compile(rb"[^\n]*\n|[^\n]+")
-# Fields read from one header block. Real messages have a few hundred at most (a long Received chain, a
-# provider's stamps); past this many, the rest of the block is left out and the report says so: the fields
-# cost time and memory per field, and 44 MB of them must not take minutes (the filter still cleans them all).
-MAX_FIELDS = 10_000
-_LONE_CR = re.compile(rb"\r(?!\n)")
-_NOT_A_FIELD = "a line in the header block is not a field (skipped; procmail reads on past it)"
-_CR_LINE = "a line of CR LF inside an LF header block (not its end: procmail reads on past it)"
+_LINE = lazy_compile(rb"[^\n]*\n|[^\n]+")
+_LONE_CR = lazy_compile(rb"\r(?!\n)")
 
 
-class Header(NamedTuple):  # not a frozen dataclass: ~1 µs less per field, and messages have dozens
-    name: str  # as written (case kept)
-    value: str  # unfolded, surrounding white space removed, RFC 2047 words NOT decoded
-    raw: bytes  # exact bytes including the name and the line endings
-
-
-@dataclass(frozen=True)
-class TextPart:
+class TextPart(NamedTuple):
     content_type: str  # "text/plain" or "text/html"
     text: str  # the part's text, or one examined stretch of an over-size part (parse.text_window)
 
 
-@dataclass(frozen=True)
-class TextGap:
+class TextGap(NamedTuple):
     """Text a reader is shown that was not (all) examined: the checks/body_parts field says so."""
 
-    index: int | None  # the part's position in the MIME walk (0 = the message itself); None: the whole body
+    # the part's position in the MIME walk (0 = the message itself); None: the whole body. (Shadows tuple.index.)
+    index: int | None  # type: ignore[assignment]
     content_type: str
     size: int  # characters of the decoded part (0 when it could not be decoded)
     skipped: int  # characters not examined
     problem: str | None = None  # why nothing of it could be read, when that is the reason
-
-
-def _decode_bytes(data: bytes) -> str:
-    """Header bytes → text. Raw 8-bit headers are usually UTF-8, else Latin-1 (which never fails)."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-_FOLD = re.compile(rb"\r?\n(?=[ \t])")
-_FOLD_CR = re.compile(rb"\r(?=[ \t])")  # a message with no LF at all: its lines end at CR
-
-
-def _unfold(data: bytes, eol: bytes, ascii_only: bool) -> str:
-    # RFC 5322 §2.2.3: unfolding removes each CRLF that is followed by white space. Most fields are one
-    # line, whose only line break is its last byte: only a line break before that can need removing.
-    if eol == CR:
-        data = _FOLD_CR.sub(b"", data)
-    elif 0 <= data.find(b"\n") < len(data) - 1:
-        data = _FOLD.sub(b"", data)
-    return (data.decode("ascii") if ascii_only else _decode_bytes(data)).strip()
 
 
 class Message:
@@ -96,7 +63,7 @@ class Message:
         raw = self.raw
         block = split_block(raw)  # the one rule for where the block ends, shared with the filter
         if block.from_end:
-            self.mbox_from = _decode_bytes(raw[:block.from_end].rstrip(b"\r\n"))
+            self.mbox_from = decode_bytes(raw[:block.from_end].rstrip(b"\r\n"))
         self.header_end = block.body
         self._block = block
         if not block.ended and raw:
@@ -106,34 +73,13 @@ class Message:
         # comes before a field's colon; otherwise it is handed the fields as read here (_stdlib_source).
         # (A CR alone inside the From_ line ends that line for the feedparser, not for us.)
         alike = block.eol != CR and b"\r" not in raw[:block.from_end].rstrip(b"\r\n")
-        eol = block.eol
-        headers: list[Header] = []
-        positions = self._positions
-        for found in named_items(raw, block.from_end, block.end, eol):
-            first, stop = found.span()
-            if len(headers) == MAX_FIELDS:
-                self.unexamined = raw[first:block.end]
-                alike = False  # the stdlib must not parse what is left out here either
-                break
-            data = raw[first:stop]
-            name = found.group(1)
-            if name is None:
-                self._note(_NOT_A_FIELD if data.strip() else _CR_LINE)
-                alike = False
-                continue
-            colon = found.start(2)  # where the value starts
-            ascii_only = data.isascii()
-            if not ascii_only:
-                self._note("a header contains raw 8-bit bytes (not RFC 5322)")
-            if colon - first != len(name) + 1:  # white space before the colon
-                alike = False
-            if alike and b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-                alike = False
-            text = name.decode("ascii")
-            positions.setdefault(text.lower(), []).append(len(headers))
-            headers.append(Header(text, _unfold(raw[colon:stop], eol, ascii_only), data))
-        self.headers = tuple(headers)
-        self._stdlib_splits_alike = alike and bool(headers)
+        fields = read_fields(raw, block, alike)
+        for problem in fields.notes:
+            self._note(problem)
+        self._positions = fields.positions
+        self.unexamined = fields.unexamined
+        self.headers = tuple(fields.headers)
+        self._stdlib_splits_alike = fields.alike and bool(self.headers)
         if not self.headers:
             self.problems.append("no header fields found")
 
@@ -177,11 +123,12 @@ class Message:
 
     @cached_property
     def parsed(self) -> EmailMessage:
-        """The stdlib's parse with its default compat32 policy: several times faster than policy.default
+        """The stdlib's parse with its default compat32 policy (the feedparser's tree, built by lean_mime without
+        it where the MIME is well-formed): several times faster than policy.default
         (and importing email.policy alone costs ~3 ms of start-up). Most messages are not multipart: those
         are put together from the fields already split (_single_part) instead of being parsed again."""
         if not self._stdlib_splits_alike:
-            return stdlib_parse(self._stdlib_source())  # large messages without the feedparser (lean_mime)
+            return stdlib_parse(self._stdlib_source())
         single = None if self._multipart else self._single_part()
         return single if single is not None else stdlib_parse(self.raw)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from dataclasses import dataclass
 from email.utils import encode_rfc2231
+from typing import NamedTuple
 
 _MIME_FIELDS = (b"content-type", b"content-transfer-encoding")
 _FIELD = re.compile(rb"([!-9;-~]+)[ \t]*:")
@@ -22,8 +22,7 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]{1,40})""", re
 _SHOWN = 160  # characters of the original Content-Type quoted in a note
 
 
-@dataclass(frozen=True)
-class MsgPart:
+class MsgPart(NamedTuple):
     """One attachment: its file name, declared type, bytes (an attached Outlook item: RFC 5322 bytes)."""
 
     name: str | None
@@ -32,8 +31,7 @@ class MsgPart:
     content_id: str | None = None
 
 
-@dataclass(frozen=True)
-class MsgContent:
+class MsgContent(NamedTuple):
     """The parts of a .msg that make a message."""
 
     headers: str | None  # PR_TRANSPORT_MESSAGE_HEADERS as Outlook kept it; None when absent

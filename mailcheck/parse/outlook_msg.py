@@ -16,9 +16,8 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from dataclasses import dataclass
 from email.utils import format_datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from mailcheck.parse.msg_mime import MsgContent, MsgPart, rebuilt_message
 
@@ -38,8 +37,7 @@ class MsgError(Exception):
     """The .msg cannot be read: one line saying why."""
 
 
-@dataclass(frozen=True)
-class Rebuilt:
+class Rebuilt(NamedTuple):
     raw: bytes  # RFC 5322: Outlook's header block and a MIME body rebuilt from the .msg
     notes: tuple[str, ...]  # for the report's errors: what was rebuilt and what cannot be checked
 

@@ -10,8 +10,7 @@ file (MS-CFB magic D0 CF 11 E0 A1 B1 1A E1) whose directory names MAPI property 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 # Directory entry names are UTF-16LE (MS-CFB §2.6.1); every .msg has property streams named so.
@@ -59,8 +58,7 @@ def unusable(parts: HeaderLayout) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class MailInput:
+class MailInput(NamedTuple):
     """The bytes to analyse and where they came from: the input itself, or a message rebuilt from a .msg."""
 
     raw: bytes  # RFC 5322 bytes

@@ -7,21 +7,19 @@ not the size of the table.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from mailcheck.data import read_text
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     entry: str  # the table's entry: "bit.ly", "*.web.app", "docs.google.com/forms"
     kind: str  # "shortener", "hosting", "form", "tunnel"
     meaning: str  # the table's sentence for the kind
 
 
-@dataclass(frozen=True)
-class ServiceTable:
+class ServiceTable(NamedTuple):
     exact: dict[str, tuple[tuple[str, Service], ...]]  # host (or suffix) → (path prefix, service); "" = any path
     subdomain_only: dict[str, Service]  # "*.web.app": only hosts below web.app
     source: str

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from mailcheck.parse.lazy_pattern import lazy_compile
+
 # Letters from other scripts drawn like a Latin letter (Unicode's confusables data lists each of these).
 _LOOKALIKES = str.maketrans({
     # Cyrillic
@@ -31,7 +33,7 @@ _LOOKALIKES = str.maketrans({
 })
 
 
-_WORD = re.compile(r"\S+")
+_WORD = lazy_compile(r"\S+")
 
 
 def skeleton(text: str, fold_case: bool = True) -> str:

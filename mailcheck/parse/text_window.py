@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass
+from typing import NamedTuple
 
 TEXT_LIMIT = 4 * 1024 * 1024  # characters of one text part read whole
 HEAD = TEXT_LIMIT // 2  # of a bigger part, the first HEAD and the last TAIL characters are read
@@ -38,8 +38,7 @@ _WORD_END = re.compile(r"\s")
 _COMMENT_END = re.compile(r"--!?>")  # html.parser, as browsers, also ends a comment at "--!>"
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """What of one text part is examined: the pieces, read separately (the head's open tags do not run on
     into the tail), and how many characters between them were not."""
 

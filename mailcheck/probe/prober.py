@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailcheck.lookup.contract import DnsAnswer, DnsClient
 from mailcheck.lookup.mx import MailRoute, RouteKind, host_addresses, mail_route
@@ -17,8 +17,7 @@ from mailcheck.reporters.sanitize import safe_text
 MAX_ATTEMPTS = 3
 
 
-@dataclass(frozen=True)
-class ProbeSettings:
+class ProbeSettings(NamedTuple):
     """How to probe: what the user chose on the command line (see Context)."""
 
     port: int
@@ -28,8 +27,7 @@ class ProbeSettings:
     allow_private: bool  # connect to non-global addresses (loopback, RFC 1918): only for tests/labs
 
 
-@dataclass(frozen=True)
-class DomainProbe:
+class DomainProbe(NamedTuple):
     """Everything one probe of a domain did: its mail route, the connections tried, in order."""
 
     domain: str

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # the SMTP client loads only when probing
     from mailcheck.probe.prober import DomainProbe
     from mailcheck.probe.vocabulary import CalloutAnswer
 
 
-@dataclass(frozen=True)
-class ProbeResult:
+class ProbeResult(NamedTuple):
     """What the probes found for this message (facts.results.probe), for library callers."""
 
     sender: str | None  # the envelope sender probed about ("" for the null sender)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import socket
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.probe.vocabulary import CalloutAnswer, Outcome
 from mailcheck.reporters.sanitize import safe_text
 
@@ -19,23 +20,22 @@ from mailcheck.reporters.sanitize import safe_text
 # but bound a reply as a whole so a hostile server cannot stream continuation lines forever.
 _MAX_LINE = 2048
 _MAX_LINES = 100
-_REPLY_LINE = re.compile(rb"([2-5][0-9][0-9])(?:([ -])(.*))?")
+_REPLY_LINE = lazy_compile(rb"([2-5][0-9][0-9])(?:([ -])(.*))?")
 # RFC 3463 §2: class.subject.detail at the start of the reply text (RFC 2034 ENHANCEDSTATUSCODES).
-_ENHANCED = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})\b")
+_ENHANCED = lazy_compile(r"([245])\.(\d{1,3})\.(\d{1,3})\b")
 # RFC 3463 §3.2 address statuses that say the mailbox is not valid there. 5.1.7 and 5.1.8 concern
 # the sender's address (ours, the null path), so they say nothing about the address asked about.
 _NO_MAILBOX_STATUSES = frozenset({"5.1.0", "5.1.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10"})
 # Without an enhanced status, a plain 550 may be a policy refusal (RFC 5321 §4.2.2 lists both), so the
 # text must say that the mailbox does not exist.
-_NO_MAILBOX_TEXT = re.compile(
+_NO_MAILBOX_TEXT = lazy_compile(
     r"unknown|no such|not exist|doesn'?t exist|not found|invalid (recipient|mailbox|user|address)"
     r"|user not local|mailbox unavailable|no mailbox|unrouteable|undeliverable",
     re.IGNORECASE,
 )
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """One SMTP reply: its code and its text lines (sanitised for display)."""
 
     code: int
@@ -53,8 +53,7 @@ class Reply:
         return f"{self.code} {first}".strip() + more
 
 
-@dataclass(frozen=True)
-class Callout:
+class Callout(NamedTuple):
     """The callout part of a conversation; a reply is None when that command was not reached."""
 
     sender: str
@@ -66,8 +65,7 @@ class Callout:
     problem: str = ""  # why the callout stopped early, when it did
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     """One connection attempt to one address and everything said on it."""
 
     host: str

@@ -7,12 +7,13 @@ start-up (one process per message) the client's sockets, regular expressions and
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 
+from mailcheck.parse.lazy_pattern import lazy_compile
+
 # RFC 5321 §4.1.2 Dot-string made of RFC 5322 atext, at most 64 octets (§4.5.3.1.1).
-_LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-_HOSTNAME = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+_LOCAL_PART = lazy_compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_HOSTNAME = lazy_compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
                        r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from mailcheck.providers import (
     barracuda,
     cisco,
@@ -39,6 +41,7 @@ def by_name(name: str) -> Profile:
     raise ValueError(f"unknown provider {name!r}; known: {', '.join(p.name for p in PROFILES)}")
 
 
+@lru_cache(maxsize=64)  # every chain walk asks, with the run's one --provider text
 def select(spec: str) -> tuple[tuple[Profile, ...], tuple[Profile, ...]]:
     """--provider SPEC -> (mailbox profiles to recognise, gateways to follow).
 

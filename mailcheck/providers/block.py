@@ -19,11 +19,11 @@ provider's (a field must also be one the profile names, `Profile.verdict_header_
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mailcheck.auth.authserv_id import authserv_id
 from mailcheck.context import Facts
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.providers import Profile, by_name
 
 if TYPE_CHECKING:
@@ -32,10 +32,10 @@ if TYPE_CHECKING:
     from mailcheck.auth.provider_verdicts import ProviderVerdict
     from mailcheck.parse.message import Message
 
-_AR_LIKE = re.compile(r"^(?:arc-)?authentication-results$|^received-spf$", re.IGNORECASE)
-_TRACE = re.compile(r"^(?:received-spf|authentication-results|domainkey-status|arc-[a-z-]+)$", re.IGNORECASE)
+_AR_LIKE = lazy_compile(r"^(?:arc-)?authentication-results$|^received-spf$", re.IGNORECASE)
+_TRACE = lazy_compile(r"^(?:received-spf|authentication-results|domainkey-status|arc-[a-z-]+)$", re.IGNORECASE)
 # Names Exchange's header firewall removes from arriving mail (MS-HFW; providers.md §1.7).
-_MS_FIREWALLED = re.compile(r"^(?:x-forefront-antispam-report|x-microsoft-antispam(?:-.*)?"
+_MS_FIREWALLED = lazy_compile(r"^(?:x-forefront-antispam-report|x-microsoft-antispam(?:-.*)?"
                             r"|x-ms-exchange-organization-.*)$", re.IGNORECASE)
 
 
@@ -49,16 +49,19 @@ def _decoder(profile: str) -> Callable[[Iterable[tuple[str, str]]], ProviderVerd
     return table.get(profile)
 
 
-@dataclass
 class ProviderBlock:
     """The provider's fields (header positions, top first) and what they say."""
 
-    profile: Profile
-    edge_index: int
-    positions: dict[int, str]  # header position -> why it is the provider's
-    verdict: ProviderVerdict | None  # the whole block decoded together; None without a decoder
-    _words: dict[int, tuple[str, ...]] = field(default_factory=dict)
-    _message: Message | None = None
+    __slots__ = ("_message", "_words", "edge_index", "positions", "profile", "verdict")
+
+    def __init__(self, profile: Profile, edge_index: int, positions: dict[int, str],
+                 verdict: ProviderVerdict | None, message: Message | None = None) -> None:
+        self.profile = profile
+        self.edge_index = edge_index
+        self.positions = positions  # header position -> why it is the provider's
+        self.verdict = verdict  # the whole block decoded together; None without a decoder
+        self._words: dict[int, tuple[str, ...]] = {}
+        self._message = message
 
     def words(self, position: int) -> tuple[str, ...]:
         """What this one field says, decoded on its own (cached): evidence for its label."""
@@ -157,4 +160,4 @@ def _build(facts: Facts) -> ProviderBlock | None:
     decode = _decoder(profile.name)
     headers = facts.message.headers
     verdict = decode([(headers[p].name, headers[p].value) for p in sorted(positions)]) if decode else None
-    return ProviderBlock(profile, edge, positions, verdict, _message=facts.message)
+    return ProviderBlock(profile, edge, positions, verdict, facts.message)

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Literal
+from functools import cache
+from typing import Literal, NamedTuple
 
 # Dates of the sources the profiles cite, as providers.md §0 gives them. One table, so a profile
 # cannot cite a key the reference does not have (cite() raises KeyError).
@@ -39,8 +38,7 @@ _SOURCE_DATES: dict[str, str] = {
 Placement = Literal["above", "below", "either", "none"]
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Where a fact comes from: a providers.md §0 key and the date that source carries."""
 
     key: str
@@ -52,8 +50,7 @@ def cite(key: str) -> Source:
     return Source(key, _SOURCE_DATES[key])
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(NamedTuple):
     """A host-name pattern: "mx.google.com" matches exactly, ".prod.outlook.com" every name ending so,
     "re:<regex>" a full, case-insensitive regex match."""
 
@@ -61,20 +58,22 @@ class Name:
     source: Source
     note: str = ""
 
-    @cached_property
-    def _regex(self) -> re.Pattern[str]:
-        if self.pattern.startswith("re:"):
-            return re.compile(self.pattern[3:], re.IGNORECASE)
-        if self.pattern.startswith("."):
-            return re.compile(r"[^\s]+" + re.escape(self.pattern), re.IGNORECASE)
-        return re.compile(re.escape(self.pattern), re.IGNORECASE)
-
     def matches(self, name: str | None) -> bool:
-        return bool(name) and self._regex.fullmatch(name.rstrip(".")) is not None  # type: ignore[union-attr]
+        return bool(name) and _regex(self.pattern).fullmatch(name.rstrip(".")) is not None  # type: ignore[union-attr]
 
 
-@dataclass(frozen=True)
-class Network:
+# Compiled on first use, not when the profiles are built: a filter run matches only a few of them.
+# (A cache by pattern, since a NamedTuple has no room for a cached_property.)
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    if pattern.startswith("re:"):
+        return re.compile(pattern[3:], re.IGNORECASE)
+    if pattern.startswith("."):
+        return re.compile(r"[^\s]+" + re.escape(pattern), re.IGNORECASE)
+    return re.compile(re.escape(pattern), re.IGNORECASE)
+
+
+class Network(NamedTuple):
     """An address range the provider's machines use: "internal" (clients its own hops record between
     its edge and the mailbox) or "outbound" (where it sends mail from)."""
 
@@ -83,13 +82,17 @@ class Network:
     source: Source
     note: str = ""
 
-    @cached_property
+    @property
     def net(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-        return ipaddress.ip_network(self.cidr)
+        return _network(self.cidr)
 
 
-@dataclass(frozen=True)
-class HeaderName:
+@cache
+def _network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    return ipaddress.ip_network(cidr)
+
+
+class HeaderName(NamedTuple):
     """A verdict header the provider writes: an exact field name, or a prefix ("X-Proofpoint-")."""
 
     name: str
@@ -101,8 +104,7 @@ class HeaderName:
         return low.startswith(mine) if self.prefix else low == mine
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """One receiving provider or gateway, as dated facts."""
 
     name: str  # registry key, lower case: what --provider NAME takes
@@ -116,7 +118,7 @@ class Profile:
     verdict_headers: tuple[HeaderName, ...] = ()
     ar_position: Placement = "either"  # its A-R relative to its edge's Received line
     ar_source: Source | None = None
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     def writes(self, by: str | None) -> Name | None:
         """The pattern saying this `by` name is one of this provider's hops (its edge included)."""

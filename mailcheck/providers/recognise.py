@@ -16,7 +16,6 @@ anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -33,8 +32,7 @@ class Decision(NamedTuple):
     reason: str  # completes "received[i] …"
 
 
-@dataclass(frozen=True)
-class Recognised:
+class Recognised(NamedTuple):
     """One provider recognised in the chain: where, from which name, and where its edge is."""
 
     profile: Profile
@@ -54,16 +52,16 @@ def _client_name(hop: Hop) -> str | None:
     return hop.rdns or hop.helo
 
 
-@dataclass
 class ProviderWalk:
     """The provider part of one chain walk (see the module docstring)."""
 
-    spec: str = "auto"
-    found: list[Recognised] = field(default_factory=list)
-    _current: Profile | None = None
+    __slots__ = ("_current", "_gateways", "_mailboxes", "found", "spec")
 
-    def __post_init__(self) -> None:
-        self._mailboxes, self._gateways = select(self.spec)
+    def __init__(self, spec: str = "auto") -> None:
+        self.spec = spec
+        self.found: list[Recognised] = []
+        self._current: Profile | None = None
+        self._mailboxes, self._gateways = select(spec)
 
     def decide(self, i: int, hop: Hop, default: Decision, below: Hop | None) -> Decision:
         current = self._current
@@ -116,7 +114,7 @@ class ProviderWalk:
     def _mark_edge(self, i: int, hop: Hop, profile: Profile) -> Name:
         pattern = profile.is_edge(hop.by)
         assert pattern is not None
-        self.found[-1] = replace(self.found[-1], edge=i, edge_by=hop.by or "", edge_pattern=pattern)
+        self.found[-1] = self.found[-1]._replace(edge=i, edge_by=hop.by or "", edge_pattern=pattern)
         self._current = None
         return pattern
 

@@ -7,7 +7,9 @@ its output is used only where it provably matches:
 - non-ASCII text and DEL (U+007F) are escaped afterwards as json does (\\uXXXX, a surrogate pair above
   the BMP); control characters, quotes and backslashes orjson already escapes the same way;
 - a float below 1e-4 (orjson "0.00001" / "1e-7", json "1e-05" / "1e-07") or a non-finite float (orjson
-  null, json NaN) would differ: any output that may hold one goes to json instead (see _float_risk);
+  null, json NaN) would differ: any output that may hold one goes to json instead. A caller that knows
+  every float in its data names them (`floats=`) and only those are compared; otherwise the data is
+  walked for non-finite ones and the output searched for risky numbers (_float_risk);
 - what orjson refuses (lone surrogates, integers beyond 64 bits, non-string keys) goes to json too.
 
 Without orjson installed, json is used throughout: the records are the same, only slower.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Collection
 from typing import Any
 
 try:
@@ -79,17 +82,24 @@ def _has_nonfinite(data: Any) -> bool:
     return False
 
 
-def dumps(data: Any, floats: bool = True) -> str:
-    """json.dumps(data, ensure_ascii=True, separators=(",", ":")), byte for byte. `floats=False` is the
-    caller's promise that no float in `data` is NaN or infinite (scan records: delays between dates),
-    which skips the walk that checks it."""
+def _same_float(number: float) -> bool:
+    # json writes repr(); orjson differs below 1e-4 and for NaN/infinity (null), which repr never writes.
+    return orjson.dumps(number) == repr(number).encode()
+
+
+def dumps(data: Any, floats: Collection[float] | None = None) -> str:
+    """json.dumps(data, ensure_ascii=True, separators=(",", ":")), byte for byte. `floats`, when given, is
+    the caller's promise that these are all the floats in `data` (scan records: the delays between hops):
+    they are checked one by one instead of walking `data` and searching the output for risky numbers."""
     if orjson is None:
+        return _json(data)
+    if floats is not None and not all(_same_float(number) for number in floats):
         return _json(data)
     try:
         raw = orjson.dumps(data)
     except TypeError:  # orjson.JSONEncodeError: surrogates, huge integers, non-string keys, …
         return _json(data)
-    if (b"null" in raw and floats and _has_nonfinite(data)) or _float_risk(raw):
+    if floats is None and ((b"null" in raw and _has_nonfinite(data)) or _float_risk(raw)):
         return _json(data)
     if raw.isascii():
         text = raw.decode("ascii")

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from mailcheck import __version__
-from mailcheck.model import HopView, Report
+from mailcheck.model import Finding, HopView, Report
 
 SCHEMA = "mailcheck/report/2"  # 2: "tool" and "settings" added
 TOOL = {"name": "mailcheck", "version": __version__}
@@ -38,56 +38,59 @@ def _hop(view: HopView) -> dict[str, Any]:
     }
 
 
+def field_dict(f: Finding) -> dict[str, Any]:
+    return {"name": f.name, "value": f.value, "label": f.label._value_, "basis": f.basis._value_, "check": f.check,
+            "evidence": list(f.evidence)}
+
+
+def hop_dicts(report: Report) -> list[dict[str, Any]]:
+    return [_hop(h) for h in report.hops]
+
+
+def boundary_dict(report: Report) -> dict[str, Any]:
+    b = report.boundary
+    out: dict[str, Any] = {"trusted_count": b.trusted_count, "entry_index": b.entry_index, "explanation": b.explanation}
+    if b.provider is not None:  # only when there is one: reports of other mail keep their exact shape
+        out["provider"] = b.provider
+        out["provider_edges"] = [{"profile": n, "edge_index": i} for n, i in b.provider_edges]
+    return out
+
+
+def continuum_list(report: Report) -> list[dict[str, Any]]:
+    return [{"name": s.name, "proves": s.proves, "status": s.status._value_, "outcome": s.outcome}
+            for s in report.continuum]
+
+
 def report_dict(report: Report) -> dict[str, Any]:
     # Enum members' _value_, not .value: the same text, without the enum property's cost on every field.
-    return {
+    out = {
         "schema": SCHEMA,
         "tool": TOOL,
         "settings": dict(report.settings),
         "source": report.source,
-        "verdict": report.verdict.value,
+        "verdict": report.verdict._value_,
         "verdict_reason": report.verdict_reason,
         "fields": [
-            {
-                "name": f.name,
-                "value": f.value,
-                "label": f.label._value_,
-                "basis": f.basis._value_,
-                "check": f.check,
-                "evidence": list(f.evidence),
-            }
+            {"name": f.name, "value": f.value, "label": f.label._value_, "basis": f.basis._value_, "check": f.check,
+             "evidence": list(f.evidence)}  # field_dict's, inline: a call per field costs
             for f in report.fields
         ],
         "hops": [_hop(h) for h in report.hops],
-        "boundary": {
-            "trusted_count": report.boundary.trusted_count,
-            "entry_index": report.boundary.entry_index,
-            "explanation": report.boundary.explanation,
-            **_provider(report),
-        },
-        "continuum": [
-            {"name": s.name, "proves": s.proves, "status": s.status._value_, "outcome": s.outcome}
-            for s in report.continuum
-        ],
+        "boundary": boundary_dict(report),
+        "continuum": continuum_list(report),
         "errors": list(report.errors),
-        **_incomplete(report),
     }
+    if not report.complete:
+        out.update(incomplete(report))
+    return out
 
 
-def _incomplete(report: Report) -> dict[str, Any]:
+def incomplete(report: Report) -> dict[str, Any]:
     """Only when something could not be examined: the reports of every other message keep their exact shape,
     and a reader that does not know these keys still sees the gaps in errors and verdict_reason."""
     if report.complete:
         return {}
     return {"complete": False, "not_examined": list(report.not_examined)}
-
-
-def _provider(report: Report) -> dict[str, Any]:
-    """The recognised provider, only when there is one: reports of other mail keep their exact shape."""
-    b = report.boundary
-    if b.provider is None:
-        return {}
-    return {"provider": b.provider, "provider_edges": [{"profile": n, "edge_index": i} for n, i in b.provider_edges]}
 
 
 def render(report: Report, extra: dict[str, Any] | None = None, indent: int | None = 2) -> str:

@@ -1,10 +1,11 @@
 """The JSON Schema (draft 2020-12) of `mailcheck/report/2` records: `mailcheck schema` prints it.
 
 One schema for every record mailcheck writes: a report (`mailcheck FILE --format json`, each line
-of `scan`) or, in `scan`, the record of a message that could not be read or analysed ("verdict":
-"error"). Written from the reporters' own tables (labels, bases, continuum statuses), so a value the
-code can write is a value the schema allows; tests validate every sample's and many corpus
-messages' records against it with the jsonschema library. Keys a later version may add are allowed
+of `scan`), a shaped one (`scan --fields`: the report less the parts its "omitted" names) or, in
+`scan`, the record of a message that could not be read or analysed ("verdict": "error"). Written
+from the reporters' own tables (labels, bases, continuum statuses), so a value the code can write is
+a value the schema allows; tests validate every sample's and many corpus messages' records against
+it with the jsonschema library. Keys a later version may add are allowed
 (additionalProperties is not closed): readers must ignore keys they do not know.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 
 from mailcheck.model import Basis, Label, StepStatus
 from mailcheck.reporters.json import SCHEMA
+from mailcheck.reporters.record_shape import PARTS
 
 _STRING = {"type": "string"}
 _MAYBE_STRING = {"type": ["string", "null"]}
@@ -95,6 +97,19 @@ _REPORT = _object({
 }, required=["schema", "tool", "settings", "source", "verdict", "verdict_reason", "fields", "hops", "boundary",
              "continuum", "errors"])
 
+# `scan --fields` (reporters/record_shape.py): the same record less the parts "omitted" names. Every field
+# keeps its name and label, a forged one all of its keys; the top-level core stays.
+_SHAPED_FIELD = {**_object(_FIELD["properties"], required=["name", "label"]),
+                 "if": {"properties": {"label": {"const": "forged"}}},
+                 "then": {"required": list(_FIELD["properties"])}}
+
+_SHAPED_REPORT = _object({
+    **_REPORT["properties"],
+    "omitted": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(PARTS)},
+                "description": "scan --fields: the parts left out ('fields.KEY': of the fields not forged)"},
+    "fields": {"type": "array", "items": _SHAPED_FIELD},
+}, required=["schema", "omitted", "source", "verdict", "verdict_reason", "fields", "errors", "position"])
+
 _ERROR_RECORD = _object({
     "schema": {"const": SCHEMA},
     "tool": _TOOL,
@@ -110,5 +125,5 @@ def report_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"urn:{SCHEMA.replace('/', ':')}",
         "title": f"a mailcheck record ({SCHEMA})",
-        "oneOf": [_REPORT, _ERROR_RECORD],
+        "oneOf": [{**_REPORT, "not": {"required": ["omitted"]}}, _SHAPED_REPORT, _ERROR_RECORD],
     }

@@ -9,9 +9,10 @@ from mailcheck.parse.addresses_parse import _plain, read_addresses, read_fully
 
 _PLAIN = [
     "a@b.c", "Name <a@b.c>", '"Name" <a@b.c>', '"Smith, John" <j@x.org>, b@c.d', "Jörg  Q. Public<j@x.de>",
-    '"" <a@b>', 'A"B" <a@b>',
+    '"" <a@b>', 'A"B" <a@b>', "<a@b.c>", "<a@b.c>, x@y (Why Not)", "a@b ( c , d )(e)", "a@b ()",
 ]
-_OTHER = ["a@b,", "Name", "a@b (c)", "g: a@b;", "< a@b >", '"a\\"b" <a@b>', "a@b,,c@d", "", "<>", "a@b@c"]
+_OTHER = ["a@b,", "Name", "(c) a@b", "a@b (c\\)d)", "a@b (c (d))", "Name <a@b> (c)", "a@b (c) d", "g: a@b;",
+          "< a@b >", '"a\\"b" <a@b>', "a@b,,c@d", "", "<>", "a@b@c"]
 
 
 def test_plain_forms_take_the_shortcut() -> None:
@@ -25,7 +26,8 @@ def test_other_forms_do_not() -> None:
         assert _plain((value,)) is None
 
 
-_ALPHABET = st.sampled_from([*'ab.@<>", ;:()\\\t[]é=?', "x@y.z", "Ann <a@b.c>", '"B, C" <d@e>'])
+_ALPHABET = st.sampled_from([*'ab.@<>", ;:()\\\t[]é=?\r', "x@y.z", "Ann <a@b.c>", '"B, C" <d@e>', "<x@y.z>", "(Ann)",
+                             " (A, b <c>) "])
 
 
 @settings(max_examples=3000, deadline=None)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailcheck.parse.dates import is_contradiction, parse_date, read_date, signed_duration
+from mailcheck.parse.dates import is_contradiction, parse_date, plain_moment, read_date, signed_duration
 from mailcheck.parse.received import parse_received
 
 
@@ -84,3 +84,26 @@ def test_forms_mail_programs_really_write_are_not_called_impossible() -> None:
     assert parse_date("Mon, 15 Aug 2005 02.01.47 +0200").moment == datetime(2005, 8, 15, 0, 1, 47, tzinfo=UTC)
     assert parse_date("Fri, 02 Aug 2002 23:37:59 0530").moment == datetime(2002, 8, 2, 18, 7, 59, tzinfo=UTC)
     assert any("dots" in p and not is_contradiction(p) for p in read_date("Mon, 15 Aug 2005 02.01.47 +0200").problems)
+
+
+@pytest.mark.parametrize(("text", "plain"), [
+    ("Mon, 22 Jul 2002 16:18:03 +0100", True), ("22 Jul 2002 16:18:03 -0000 (GMT)", True),
+    ("Xyz, 22 Jul 2002 16:18:03 +0100", True), ("Tue, 22 Jul 2002 16:18:03 +0100", False),
+    ("Mon, 31 Feb 2002 16:18:03 +0100", False), ("Mon, 22 Jul 2002 23:59:60 +0100", False),
+    ("Mon, 22 Jul 2002 24:00:00 +0100", False), ("Mon, 22 Jul 2002 16:18:03 -0060", False),
+    ("Mon, 22 Jul 2002 16:18:03 +1500", False), ("Mon, 22 Jux 2002 16:18:03 +0100", False),
+    ("Mon, 22 Jul 0000 16:18:03 +0100", False), ("Mon, 22 Jul 02 16:18:03 +0100", False),
+])
+def test_the_plain_reading_is_read_date_or_nothing(text: str, plain: bool) -> None:
+    # plain_moment answers only for dates with nothing to report, and then exactly as read_date does
+    moment = plain_moment(text)
+    assert (moment is not None) is plain
+    if moment is not None:
+        reading = read_date(text)
+        assert reading.problems == [] and moment == reading.when
+        assert reading.when is not None and moment.tzinfo is reading.when.tzinfo
+
+
+def test_a_date_header_in_the_plain_form_reads_as_before() -> None:
+    assert parse_date("  Mon, 22 Jul 2002 16:18:03 +0100\t(BST) ") == parse_date("Mon, 22 Jul 2002 16:18:03 +0100")
+    assert parse_date("Tue, 22 Jul 2002 16:18:03 +0100").moment is not None  # a wrong weekday is only odd

@@ -11,7 +11,7 @@ import pytest
 from mailcheck.parse.message import TextPart
 from mailcheck.parse.rewriters import FAMILIES, may_be_wrapped
 from mailcheck.parse.rewriters.common import parse_wrapper
-from mailcheck.parse.rewriters.links import see_through
+from mailcheck.parse.rewritten_links import see_through
 from mailcheck.parse.urls import extract_links
 from mailcheck.parse.urls.html import _may_nest_deep, html_part_links, reader
 from mailcheck.parse.urls.html_lexbor import lexbor_part_links

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from mailcheck.parse.message import TextPart
 from mailcheck.parse.rewriters import MAX_DEPTH, MAX_INPUT, unwrap
-from mailcheck.parse.rewriters.links import see_through
 from mailcheck.parse.rewriters.proofpoint import substitute
+from mailcheck.parse.rewritten_links import see_through
 from mailcheck.parse.urls import Link, extract_links
 
 # -- every worked example of providers.md §5 -------------------------------------------------------------
@@ -352,7 +352,7 @@ def test_unwrap_never_raises(text: str) -> None:
         assert isinstance(result.describe(), str)
 
 
-# -- a message's link seen through its rewriters (mailcheck.parse.rewriters.links) ------------------------
+# -- a message's link seen through its rewriters (mailcheck.parse.rewritten_links) -------------------------
 
 
 def anchor(href: str, text: str) -> Link:

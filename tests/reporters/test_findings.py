@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 
 from rich.console import Console
 from support.messages import SAMPLES, build, run
@@ -76,7 +75,7 @@ def test_the_reason_is_one_line_and_goes_past_an_introduction() -> None:
     finding = Finding("received[4]", "v", Label.FORGED, ("it contradicts the record:", "dated after its successor"),
                       "received-chain")
     assert one_line_reason(finding) == "it contradicts the record: dated after its successor"
-    long = replace(finding, evidence=("word " * 200,))
+    long = finding._replace(evidence=("word " * 200,))
     assert len(one_line_reason(long)) <= 282 and one_line_reason(long).endswith(" …")
 
 
@@ -92,7 +91,7 @@ def test_the_boundary_line_names_the_provider_edge_and_the_entry_client() -> Non
 
 def _incomplete(report: Report) -> Report:
     crashed = Finding("check:from", "", Label.UNVERIFIABLE, ("the check crashed",), "from", Basis.NOT_EXAMINED)
-    return replace(report, fields=(*report.fields, crashed), not_examined=("check:from",))
+    return report._replace(fields=(*report.fields, crashed), not_examined=("check:from",))
 
 
 def test_an_incomplete_report_says_what_was_not_examined() -> None:

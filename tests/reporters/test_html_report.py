@@ -9,7 +9,6 @@ import hashlib
 import re
 import subprocess
 import sys
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
@@ -148,11 +147,11 @@ def test_the_boundary_when_no_hop_or_every_hop_is_trusted_and_without_hops() -> 
     raw = b"From: a@example.net\nSubject: s\n\nHello.\n"
     assert chain_svg(run(raw)) == "" and "<h2>Received chain</h2>" not in render(run(raw))
     report = run(build(OLDER_HOPS + "From: a@example.net\n"))
-    nobody = replace(report, boundary=replace(report.boundary, trusted_count=0, entry_index=None),
-                     hops=tuple(replace(v, trusted=False, entry=False) for v in report.hops))
+    nobody = report._replace(boundary=report.boundary._replace(trusted_count=0, entry_index=None),
+                             hops=tuple(v._replace(trusted=False, entry=False) for v in report.hops))
     assert last_trusted(nobody) == -1 and "(no hop is trusted)" in chain_svg(nobody)
-    everyone = replace(report, boundary=replace(report.boundary, trusted_count=len(report.hops), entry_index=None),
-                       hops=tuple(replace(v, trusted=True, entry=False) for v in report.hops))
+    everyone = report._replace(boundary=report.boundary._replace(trusted_count=len(report.hops), entry_index=None),
+                               hops=tuple(v._replace(trusted=True, entry=False) for v in report.hops))
     assert last_trusted(everyone) == len(report.hops) - 1 and "(every hop is trusted)" in chain_svg(everyone)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailcheck.auth.provider_verdicts.resinfo import Method
 from mailcheck.lookup.domains import registrable_domain
@@ -38,8 +38,7 @@ def _pairs(text: str) -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
-class DmarcPolicy:
+class DmarcPolicy(NamedTuple):
     """The policy a receiver wrote next to its DMARC result; None where it did not say."""
 
     p: str | None = None
@@ -75,8 +74,7 @@ class DmarcPolicy:
         return " ".join(parts)
 
 
-@dataclass(frozen=True)
-class SpfRecord:
+class SpfRecord(NamedTuple):
     result: str
     mailfrom: str | None = None
     helo: str | None = None
@@ -88,16 +86,14 @@ class SpfRecord:
         return self.mailfrom or self.helo
 
 
-@dataclass(frozen=True)
-class DkimRecord:
+class DkimRecord(NamedTuple):
     result: str
     domain: str | None = None  # header.d, or the domain of header.i
     selector: str | None = None
     comment: str | None = None
 
 
-@dataclass(frozen=True)
-class DmarcRecord:
+class DmarcRecord(NamedTuple):
     result: str
     header_from: str | None = None
     action: str | None = None  # Microsoft's action= (MS-HDR)

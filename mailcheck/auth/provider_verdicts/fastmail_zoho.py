@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 
 from mailcheck.auth.provider_verdicts.received_spf import parse_received_spf
 from mailcheck.auth.provider_verdicts.receiver_ar import ReceiverAr, merge, provider_ars
+from mailcheck.parse.lazy_pattern import lazy_compile
 
-_FASTMAIL_ID = re.compile(r"(?:phl-)?mx-?[0-9]+\.messagingengine\.com", re.IGNORECASE)
+_FASTMAIL_ID = lazy_compile(r"(?:phl-)?mx-?[0-9]+\.messagingengine\.com", re.IGNORECASE)
 _SHOWN = 300  # characters of a stamp quoted in words
 
 
@@ -41,11 +41,11 @@ def decode_fastmail(headers: Iterable[tuple[str, str]]) -> ReceiverAr:
                   for n, v in pairs if n.lower() == "x-spam-hits")
     record = merge("Fastmail", parsed, disposition_applied=True, extra_words=words)
     dmarc = tuple(
-        replace(d, policy=replace(d.policy, p=d.policy.p or (p or "").lower() or None,
-                                  dis=(dis or "").lower() or d.policy.dis))
+        d._replace(policy=d.policy._replace(p=d.policy.p or (p or "").lower() or None,
+                                            dis=(dis or "").lower() or d.policy.dis))
         for d, (p, dis) in zip(record.dmarc, applied, strict=False)
     )
-    return replace(record, dmarc=dmarc + record.dmarc[len(dmarc):])
+    return record._replace(dmarc=dmarc + record.dmarc[len(dmarc):])
 
 
 def decode_zoho(headers: Iterable[tuple[str, str]]) -> ReceiverAr:

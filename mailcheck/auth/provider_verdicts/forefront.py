@@ -7,7 +7,7 @@ are listed as "internal/undocumented". Splitting is plain `str` work (linear), i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailcheck.auth.provider_verdicts import ms_codes
 from mailcheck.auth.provider_verdicts.common import valid_ip
@@ -26,8 +26,7 @@ def colon_pairs(value: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-@dataclass(frozen=True)
-class ForefrontReport:
+class ForefrontReport(NamedTuple):
     header: str
     fields: tuple[tuple[str, str], ...]
 

@@ -10,7 +10,7 @@ put in words but give no sender IP and no DMARC finding here.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailcheck.auth.provider_verdicts.forefront import ForefrontReport, parse_forefront
 from mailcheck.auth.provider_verdicts.microsoft_ar import MicrosoftAuthResults, is_microsoft_form, parse_microsoft_ar
@@ -21,8 +21,7 @@ AR_NAMES = frozenset({"authentication-results", "x-ms-exchange-authentication-re
 FFAS_NAMES = frozenset({"x-forefront-antispam-report", "x-forefront-antispam-report-untrusted"})
 
 
-@dataclass(frozen=True)
-class MicrosoftVerdicts:
+class MicrosoftVerdicts(NamedTuple):
     auth_results: tuple[MicrosoftAuthResults, ...]
     reports: tuple[ForefrontReport, ...]
     stamps: MicrosoftStamps

@@ -11,7 +11,7 @@ and `Authentication-Results-Original` (IDX-A) and Microsoft's ARC-Authentication
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailcheck.auth.provider_verdicts import ms_codes
 from mailcheck.auth.provider_verdicts.common import (
@@ -36,8 +36,7 @@ _RENAMED = {
 }
 
 
-@dataclass(frozen=True)
-class CompAuth:
+class CompAuth(NamedTuple):
     result: str  # pass, fail, softpass, none
     reason: str | None = None  # three digits, MS-HDR
 
@@ -48,8 +47,7 @@ class CompAuth:
         return text
 
 
-@dataclass(frozen=True)
-class MicrosoftAuthResults:
+class MicrosoftAuthResults(NamedTuple):
     """One Microsoft Authentication-Results value, typed."""
 
     header: str  # the field name it was read from

@@ -10,7 +10,7 @@ document (unconfirmed beyond "connecting IP/HELO at attribution").
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailcheck.auth.provider_verdicts import ms_codes
 from mailcheck.auth.provider_verdicts.common import valid_ip
@@ -28,8 +28,7 @@ STAMP_HEADERS = frozenset({ANTISPAM, ANTISPAM + "-untrusted", ORG_SCL, AUTH_AS, 
                            DELIVERY, CONNECTING_IP})
 
 
-@dataclass(frozen=True)
-class CrossTenantConnection:
+class CrossTenantConnection(NamedTuple):
     """`TenantId=<guid>;Ip=[<ip>];Helo=[<helo>]` (observed IDX-A/IDX-B, phishing-pot-dev)."""
 
     tenant_id: str | None
@@ -58,8 +57,7 @@ def parse_connecting_ip(value: str) -> CrossTenantConnection:
     return CrossTenantConnection(fields.get("tenantid") or None, fields.get("ip"), fields.get("helo") or None)
 
 
-@dataclass(frozen=True)
-class MicrosoftStamps:
+class MicrosoftStamps(NamedTuple):
     """The values of the stamp headers found in one block (first of each name wins)."""
 
     bcl: str | None = None  # X-Microsoft-Antispam BCL:

@@ -8,14 +8,13 @@ client-ip=…` and Yahoo without a reporter inside the comment (§3). Read with 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailcheck.auth.provider_verdicts.common import ip_in_comment, valid_ip
 from mailcheck.auth.provider_verdicts.tokens import tokenize
 
 
-@dataclass(frozen=True)
-class ReceivedSpf:
+class ReceivedSpf(NamedTuple):
     result: str  # lower case
     comment: str | None = None
     reporter: str | None = None  # "google.com", "protection.outlook.com", … (text before ":" in the comment)

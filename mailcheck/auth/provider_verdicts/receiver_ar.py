@@ -8,7 +8,7 @@ tokenizer only when authres refuses (resinfo.parse_rfc8601). A provider may writ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from mailcheck.auth.provider_verdicts.common import (
     ENFORCING,
@@ -28,8 +28,7 @@ from mailcheck.auth.provider_verdicts.received_spf import ReceivedSpf
 from mailcheck.auth.provider_verdicts.resinfo import Method, ParsedAr, leading_word, parse_rfc8601
 
 
-@dataclass(frozen=True)
-class ReceiverAr:
+class ReceiverAr(NamedTuple):
     provider: str  # "Google", "Proton", "iCloud", "Yahoo"
     authserv_ids: tuple[str, ...]
     spf: tuple[SpfRecord, ...] = ()
@@ -126,7 +125,7 @@ def merge(provider: str, parsed: Iterable[ParsedAr], *, disposition_applied: boo
             elif method.method == "dmarc":
                 record = dmarc_of(method)
                 if dmarc_policy is not None and record.policy == DmarcPolicy():
-                    record = replace(record, policy=dmarc_policy)
+                    record = record._replace(policy=dmarc_policy)
                 dmarc.append(record)
             elif method.method == "arc":
                 arc.append(method)

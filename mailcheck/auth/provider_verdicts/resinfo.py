@@ -9,7 +9,7 @@ refuses. Both keep the comments, which authres drops but which carry the provide
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mailcheck.auth import authresults
 from mailcheck.auth.provider_verdicts.tokens import Item, Section, tokenize
@@ -19,8 +19,7 @@ from mailcheck.auth.provider_verdicts.tokens import Item, Section, tokenize
 _METHOD_ARGUMENTS = frozenset({"reason", "action"})
 
 
-@dataclass(frozen=True)
-class Method:
+class Method(NamedTuple):
     """One result: `method=result`, its comments, `reason=`/`action=`, and ptype.property values."""
 
     method: str  # lower case: "spf", "dkim", "dmarc", "compauth", "arc", …
@@ -36,8 +35,7 @@ class Method:
         return next((value for key, value in self.properties if key == name), None)
 
 
-@dataclass(frozen=True)
-class ParsedAr:
+class ParsedAr(NamedTuple):
     authserv_id: str | None
     methods: tuple[Method, ...]
     bare_tokens: tuple[str, ...] = ()  # words that are no method (Microsoft's older recipient-domain tokens)
@@ -50,16 +48,18 @@ class ParsedAr:
         return tuple(m for m in self.methods if m.method == method)
 
 
-@dataclass
 class _Open:
     """The method being read; becomes a frozen Method when its section (or the next method) starts."""
 
-    method: str
-    result: str
-    comments: list[str] = field(default_factory=list)
-    reason: str | None = None
-    action: str | None = None
-    props: list[tuple[str, str]] = field(default_factory=list)
+    __slots__ = ("action", "comments", "method", "props", "reason", "result")
+
+    def __init__(self, method: str, result: str, comments: list[str]) -> None:
+        self.method = method
+        self.result = result
+        self.comments = comments
+        self.reason: str | None = None
+        self.action: str | None = None
+        self.props: list[tuple[str, str]] = []
 
     def add(self, item: Item) -> None:
         self.comments.extend(item.comments)

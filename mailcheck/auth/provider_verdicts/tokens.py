@@ -13,21 +13,21 @@ from __future__ import annotations
 import base64
 import binascii
 import quopri
-import re
-from dataclasses import dataclass
+from typing import NamedTuple
+
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 # Real Microsoft A-R values are < 1 KB (phishing-pot-dev); Proton's longest DKIM comments ~ 300 bytes.
 # 16 KiB leaves room for any honest header and bounds the work on a hostile one.
 MAX_INPUT = 16 * 1024
 # Runs of ordinary characters, consumed in one step each. Simple negated classes: a match never
 # backtracks, so the scan stays linear.
-_WORD_RUN = re.compile(r'[^\s()";\\]+')
-_COMMENT_RUN = re.compile(r"[^()\\]+")
-_QUOTED_RUN = re.compile(r'[^"\\]+')
+_WORD_RUN = lazy_compile(r'[^\s()";\\]+')
+_COMMENT_RUN = lazy_compile(r"[^()\\]+")
+_QUOTED_RUN = lazy_compile(r'[^"\\]+')
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One word of a section: `key=value`, or a bare word (key ""), with the comments written after it."""
 
     key: str  # "spf", "smtp.mailfrom", "reason", … (lower case); "" for a bare word
@@ -35,16 +35,14 @@ class Item:
     comments: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """The text between two `;` (outside comments and quotes)."""
 
     items: tuple[Item, ...]
     leading_comments: tuple[str, ...] = ()  # comments before the first word
 
 
-@dataclass(frozen=True)
-class Tokens:
+class Tokens(NamedTuple):
     sections: tuple[Section, ...]
     truncated: bool  # the input was longer than MAX_INPUT and was cut
     unbalanced: bool  # a comment or quoted string was not closed

@@ -157,13 +157,11 @@ def _analyse(parts: Layout, settings: Settings, env: Mapping[str, str], log: Cal
             log(str(exc))
             return error_output(parts, "the --authserv-id is not an RFC 2045 token", ids)
     try:
-        from dataclasses import replace
-
         from mailcheck.commands.settings import build_context, mta_from_environment
         from mailcheck.lookup.contract import message_budget
         from mailcheck.pipeline import analyze
 
-        ctx = build_context(replace(settings, budget=settings.budget * DNS_SHARE),
+        ctx = build_context(settings._replace(budget=settings.budget * DNS_SHARE),
                             mta_from_environment(dict(env)))
         _collect_from_here()
     except Exception as exc:

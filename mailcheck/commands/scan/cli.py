@@ -4,8 +4,9 @@ Where output goes:
 - the default format, `summary`: the summary tables on stdout (in colour on a terminal, plain text
   otherwise);
 - `--format jsonl`: one JSON object per message on stdout (or in `--output FILE`), the object
-  `mailcheck FILE --format json` prints plus "position"; the summary then goes to stderr (to stdout
-  when the records go to a file), so a pipeline reading the records sees nothing else;
+  `mailcheck FILE --format json` prints plus "position" (with --fields, the parts of it chosen: see
+  reporters/record_shape.py); the summary then goes to stderr (to stdout when the records go to a
+  file), so a pipeline reading the records sees nothing else;
 - `--summary-format markdown|html` alone writes that document where the summary tables would go;
   `--summary-file FILE` also writes the summary to FILE (the console keeps its tables), in
   --summary-format or by FILE's suffix (.md, .html; else text). Both list the forged messages with
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from mailcheck.commands.scan.engine import Scanner
     from mailcheck.commands.scan.sources import Item
     from mailcheck.commands.scan.tally import Tally
+    from mailcheck.reporters.record_shape import Shape
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a process stopped by Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
@@ -129,6 +131,13 @@ def _progress(console: Console, total: int | None) -> tuple[Progress, TaskID]:
               help="summary (default): tables at the end; jsonl: one JSON record per message.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the JSON records to this file (implies --format jsonl).")
+@click.option("--fields", "fields_spec", metavar="LIST",
+              help="The parts of each JSON record to write: full (default: the whole record), compact (tool, settings "
+                   "and each field's basis), minimal, or a comma-separated list of presets and parts: tool, settings, "
+                   "hops, boundary, continuum, fields.value, fields.basis, fields.check, fields.evidence "
+                   "(e.g. compact,hops). Whatever is chosen, a record keeps source, verdict, verdict_reason, errors, "
+                   "position, every field's name and label and every forged field whole, and says what it left out "
+                   "in \"omitted\".")
 @click.option("--summary-format", type=click.Choice(["text", "markdown", "html"]), default=None,
               help="The summary as text (default), Markdown (for a ticket) or one self-contained HTML page; "
                    "with --summary-file, the format of that file (default: from its suffix, .md or .html).")
@@ -156,8 +165,8 @@ def _progress(console: Console, total: int | None) -> tuple[Progress, TaskID]:
                    "them takes this second, deliberate flag.")
 @analysis_options
 def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, summary_format: str | None,
-                 summary_file: Path | None, jobs: int | None, show_progress: bool | None, message_timeout: float,
-                 chunk: int | None, engine: str, scheduler: str | None, unordered: bool,
+                 summary_file: Path | None, fields_spec: str | None, jobs: int | None, show_progress: bool | None,
+                 message_timeout: float, chunk: int | None, engine: str, scheduler: str | None, unordered: bool,
                  storage_pairs: tuple[str, ...], allow_probes: bool, **params: Any) -> None:
     """Scan mbox files, Maildirs and folders of messages ('-': an mbox on stdin; s3://bucket/key, file:///path
     or another fsspec URL: the same, read remotely, with the 'remote' extra; imaps://user@host/INBOX: an IMAP
@@ -165,7 +174,8 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, s
 
     Prints a summary: verdicts, labels by field, the most frequent forged findings and the messages
     that could not be read. --format jsonl writes one JSON record per message instead (the object
-    `mailcheck FILE --format json` prints, plus its "position" in the archive). --summary-file also
+    `mailcheck FILE --format json` prints, plus its "position" in the archive); --fields compact writes about
+    a sixth of it (each field's name, label and basis, forged fields whole). --summary-file also
     writes the summary to a file (text, Markdown or HTML), naming every forged message and its position.
     Exit status: 0 nothing forged, 1 something forged, 2 usage error, 130 interrupted.
     """
@@ -190,7 +200,8 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, s
                                "order; scan them with the built-in engine")
     for path in paths:
         _check_readable(path, storage)
-    job = Job(settings, lines=fmt == "jsonl", message_timeout=message_timeout or None)
+    job = Job(settings, lines=fmt == "jsonl", message_timeout=message_timeout or None,
+              shape=_shape(fields_spec, fmt))
     if engine != "dask" and (scheduler is not None or unordered):
         raise click.UsageError("--scheduler and --unordered go with --engine dask")
     try:
@@ -219,6 +230,19 @@ def scan_command(paths: tuple[str, ...], fmt: str | None, output: Path | None, s
     summary_console = _console(sys.stderr if records_to_stdout else sys.stdout)
     sink = _summary_sink(summary_format, summary_file, output)
     sys.exit(_run(scanner, paths, out, show_progress, summary_console, sink, storage))
+
+
+def _shape(spec: str | None, fmt: str) -> Shape | None:
+    if spec is None:
+        return None
+    if fmt != "jsonl":
+        raise click.UsageError("--fields shapes the JSON records: use it with --format jsonl or --output")
+    from mailcheck.reporters.record_shape import parse_fields
+
+    try:
+        return parse_fields(spec)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fields") from exc
 
 
 def _summary_sink(fmt: str | None, path: Path | None, output: Path | None) -> SummarySink:

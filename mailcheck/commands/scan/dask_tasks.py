@@ -62,7 +62,7 @@ def _analyzer(run: RunJob) -> Analyzer:
             return found
         job = run.job
         if run.replay is not None:
-            job = replace(job, settings=replace(job.settings, dns_replay=_replay_path(run)))
+            job = replace(job, settings=job.settings._replace(dns_replay=_replay_path(run)))
         while len(_analyzers) >= _KEEP:
             _analyzers.pop(next(iter(_analyzers))).close()
         found = _analyzers[key] = Analyzer(job, None)

@@ -105,6 +105,20 @@ def _bump(counter: Counter[Any], key: Any, other: Any = OTHER) -> None:
         counter[other] += 1
 
 
+_FOLD_AT = 8 * MAX_KEYS  # pairs held before families past the first MAX_KEYS are folded into OTHER
+
+
+def _fold(pairs: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
+    """The first MAX_KEYS families (in the order first seen) as they are, every later one as OTHER."""
+    kept: set[str] = set()
+    folded: Counter[tuple[str, str]] = Counter()
+    for (family, label), n in pairs.items():
+        if family not in kept and len(kept) < MAX_KEYS:
+            kept.add(family)
+        folded[(family if family in kept else OTHER, label)] += n
+    return folded
+
+
 @dataclass
 class Tally:
     """Running totals of a scan; the summary reporter renders them."""
@@ -112,7 +126,9 @@ class Tally:
     records: int = 0  # messages read (analysed or failed); skipped files are not messages
     bytes: int = 0
     verdicts: Counter[str] = field(default_factory=Counter)
-    labels: dict[str, Counter[str]] = field(default_factory=dict)  # field family → label → count
+    # (field family, label) → count, flat so that a message's labels are counted in one C call; `labels`
+    # nests them. At most MAX_KEYS families keep their names (the first seen), the rest count as OTHER.
+    label_pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
     forged: Counter[tuple[str, str]] = field(default_factory=Counter)
     forged_example: dict[tuple[str, str], str] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (message, why), the first MAX_LISTED
@@ -140,19 +156,10 @@ class Tally:
             if len(self.failures) < MAX_LISTED:
                 self.failures.append((outcome.name, outcome.reason))
             return
-        labels = self.labels
-        for family, label in outcome.labels:
-            counts = labels.get(family)  # not setdefault: that would build a Counter for every field
-            if counts is None:
-                if len(labels) >= MAX_KEYS:
-                    family = OTHER
-                counts = labels.get(family)
-                if counts is None:
-                    counts = labels[family] = Counter()
-            if label in counts:
-                counts[label] += 1
-            else:
-                _bump(counts, label)
+        pairs = self.label_pairs
+        pairs.update(outcome.labels)
+        if len(pairs) > _FOLD_AT:
+            self.label_pairs = _fold(pairs)
         if outcome.status == "forged" and len(self.forged_messages) < MAX_FORGED_LISTED:
             self.forged_messages.append(ForgedMessage(
                 outcome.name, outcome.position, outcome.forged_fields,
@@ -163,6 +170,14 @@ class Tally:
                 self.forged_example[key] = outcome.name
         for problem in outcome.problems:
             _bump(self.problems, pattern_of(problem))
+
+    @property
+    def labels(self) -> dict[str, Counter[str]]:
+        """Field family → label → count."""
+        nested: dict[str, Counter[str]] = {}
+        for (family, label), n in _fold(self.label_pairs).items():
+            nested.setdefault(family, Counter())[label] += n
+        return nested
 
     def finish(self, interrupted: bool = False) -> None:
         self.elapsed = time.monotonic() - self.started

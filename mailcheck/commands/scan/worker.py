@@ -13,7 +13,7 @@ import os
 import signal
 import traceback
 from collections.abc import MutableMapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from mailcheck.lookup.shared_cache import Key, ScanDns
     from mailcheck.model import Report
     from mailcheck.probe.prober import DomainProbe
+    from mailcheck.reporters.record_shape import Shape
 
     # A manager dict and lock that every worker's ProbeCache shares.
     ProbeStore = tuple[MutableMapping[str, DomainProbe], AbstractContextManager[Any]]
@@ -46,6 +47,7 @@ class Job:
     settings: Settings
     lines: bool  # build the JSON record of each message
     message_timeout: float | None = DEFAULT_MESSAGE_TIMEOUT
+    shape: Shape | None = None  # --fields: the parts of each record to write; None: the full record
 
 
 @dataclass
@@ -79,17 +81,37 @@ def error_record(item: Item, why: str) -> dict[str, Any]:
             "position": item.position()}
 
 
-def _line(data: dict[str, Any]) -> str:
+def _line(data: dict[str, Any], floats: list[float]) -> str:
     # ensure_ascii: untrusted text stays exact yet cannot drive a terminal (as reporters/json.py).
     # compact_json writes exactly json.dumps(..., ensure_ascii=True, separators=(",", ":")), ~4x faster;
-    # floats=False: a record's only floats are delays between two parsed dates, never NaN or infinite.
+    # `floats` are all the floats the record holds, which it checks instead of searching the output.
     from mailcheck.reporters.compact_json import dumps
 
-    return dumps(data, floats=False)
+    return dumps(data, floats)
+
+
+def record_line(report: Report, position: dict[str, Any], shape: Shape | None, extra: dict[str, Any] | None) -> str:
+    """The JSONL line of a report: its record (full, or in `shape`), its position and `extra`."""
+    if shape is None:
+        from mailcheck.reporters.json import report_dict
+
+        record = report_dict(report)
+        # A record's floats: the delays between hops, and a setting given as a float (a --skew from a file).
+        floats = [d for h in report.hops if (d := h.delay_seconds) is not None]
+    else:
+        from mailcheck.reporters.record_shape import shaped_dict
+
+        record = shaped_dict(report, shape)
+        floats = [h.delay_seconds for h in report.hops if "hops" in shape.keep and h.delay_seconds is not None]
+    floats += [v for _, v in report.settings if type(v) is float]  # not isinstance: a bool or int is no float
+    record["position"] = position
+    if extra:
+        record.update(extra)
+    return _line(record, floats)
 
 
 def failed_outcome(item: Item, why: str, lines: bool) -> Outcome:
-    line = _line(error_record(item, why)) if lines else None
+    line = _line(error_record(item, why), []) if lines else None
     return Outcome(item.name, item.position(), item.size, "error", why, line=line)
 
 
@@ -105,7 +127,7 @@ class Analyzer:
         self.job = job
         settings = job.settings
         # The parent writes the --dns-record file (shared_cache.py): this process's client records nothing.
-        inner = dns_client(replace(settings, dns_record=None))
+        inner = dns_client(settings._replace(dns_record=None))
         self.dns: ScanDns = ScanDns(inner, shared, record=settings.dns_record is not None)
         # One probe per domain per run across all workers, and one limit for them all (issue 5).
         cache = ProbeCache(*probes) if probes is not None else None
@@ -163,19 +185,21 @@ class Analyzer:
                 _analysing = False
 
     def _summarise(self, item: Item, report: Report) -> Outcome:
+        position = item.position()
         line = None
         if self.job.lines:
-            from mailcheck.reporters.json import report_dict
-
-            record = report_dict(report)
-            record["position"] = item.position()
-            record.update(self.ctx.resolver_check.json_extra() or {})
-            line = _line(record)
+            line = record_line(report, position, self.job.shape, self.ctx.resolver_check.json_extra())
         # Label._value_, not .value: the enum property costs ~8x the plain attribute, on every field of every message.
-        labels = tuple((field_family(f.name), f.label._value_) for f in report.fields)
-        forged = tuple((f.check, pattern_of(f.evidence[0])) for f in report.fields if f.label is _FORGED)
-        kept, count = forged_fields(report.fields)
-        return Outcome(item.name, item.position(), item.size, report.verdict.value,
+        fields = report.fields
+        labels = tuple([(field_family(f.name), f.label._value_) for f in fields])
+        forged: tuple[tuple[str, str], ...] = ()
+        kept: tuple[tuple[str, str], ...] = ()
+        count = 0
+        found = [f for f in fields if f.label is _FORGED]
+        if found:
+            forged = tuple([(f.check, pattern_of(f.evidence[0])) for f in found])
+            kept, count = forged_fields(found)
+        return Outcome(item.name, position, item.size, report.verdict._value_,
                        labels=labels, forged=forged, problems=report.errors, line=line,
                        forged_fields=kept, forged_field_count=count)
 

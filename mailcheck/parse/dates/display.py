@@ -6,7 +6,11 @@ from datetime import UTC, datetime
 
 
 def utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    """'2002-08-22 11:36:16 UTC'."""
+    t = moment.astimezone(UTC)
+    if t.year < 1000:  # isoformat pads the year to four digits, strftime does not ("5-01-01")
+        return t.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return t.isoformat(" ")[:19] + " UTC"  # the same text at two thirds of strftime's cost
 
 
 def signed_duration(seconds: float, rounded: bool = False) -> str:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from mailcheck.parse.dates.reading import is_contradiction, read_date
+from mailcheck.parse.dates.reading import is_contradiction, plain_moment, read_date
 from mailcheck.parse.dates.zones import tz
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 # RFC 5322 §4.3 obsolete zone names: old-fashioned, but they say exactly which offset is meant.
 _OBSOLETE_ZONES = frozenset({"UT", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"})
-_WHITE = re.compile(r"\s+")
+_WHITE = lazy_compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class ParsedDate:
+class ParsedDate(NamedTuple):
     moment: datetime | None  # aware; None when there is no usable date
     impossible: str | None  # why no conforming software writes this (None when plausible)
     notes: tuple[str, ...] = ()  # oddities that are not contradictions (obsolete zone names, no zone)
@@ -26,7 +25,13 @@ def parse_date(text: str) -> ParsedDate:
 
     Unlike an MTA's Received date, a date with no usable zone is read as UTC (and noted): the sender's
     clock is only ever compared with receipt, and a zone-less date is still a date."""
-    text = _WHITE.sub(" ", text.strip())
+    text = text.strip()
+    # The common form matches before white space is tidied exactly when it matches after: its spaces are
+    # single ones between other characters, which tidying leaves alone.
+    moment = plain_moment(text)
+    if moment is not None:
+        return ParsedDate(moment, None)
+    text = _WHITE.sub(" ", text)
     if not text:
         return ParsedDate(None, "the date is empty")
     reading = read_date(text)

@@ -4,19 +4,21 @@ that tells impossible values (31 February, -0060) from merely odd forms (a wrong
 from __future__ import annotations
 
 import calendar
-import re
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from mailcheck.parse.dates.zones import GARBAGE, IMPOSSIBLE, ODD, read_zone, tz
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_abbr)}
+# The spellings _COMMON_DATE admits ([A-Z][a-z]{2}), as written: spares lower() and a slice per date.
+_MONTH_NAMES = {m: i for i, m in enumerate(calendar.month_abbr) if m}
+_WEEKDAY_NAMES = {d: i for i, d in enumerate(calendar.day_abbr)}
 # The form nearly every MTA and MUA writes: "Mon, 22 Jul 2002 16:18:03 +0100".
-_COMMON_DATE = re.compile(
+_COMMON_DATE = lazy_compile(
     r"(?:([A-Z][a-z]{2}), )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d\d):(\d\d):(\d\d) ([+-]\d{4})\b"
 )
-_RFC_DATE = re.compile(
+_RFC_DATE = lazy_compile(
     r"(?:(?P<wd>[A-Za-z]{3})[a-z]*\.?,?\s*)?"
     r"(?P<d>\d{1,2})[\s-]+(?P<mon>[A-Za-z]{3})[a-z]*\.?[\s-]+(?P<y>\d{1,4}),?\s+"
     # "02.01.47": some mail programs write the time with the locale's separator (dots)
@@ -26,7 +28,7 @@ _RFC_DATE = re.compile(
 )
 # ctime()-style "Sun Nov 13 14:50:12 2005" and "Fri Sep 14 14:36:56 EDT 2018", and the ratware form
 # "Aug, 01 2002 6:53:40 PM -0000": month before day.
-_MONTH_FIRST = re.compile(
+_MONTH_FIRST = lazy_compile(
     r"(?:(?P<wd>[A-Za-z]{3})[a-z]*,?\s+)?(?P<mon>[A-Za-z]{3})[a-z]*,?\s+(?P<d>\d{1,2}),?\s+"
     r"(?:(?P<y1>\d{4})\s+)?"
     r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\s*(?P<ap>[AaPp][Mm])\b)?"
@@ -35,17 +37,19 @@ _MONTH_FIRST = re.compile(
 )
 
 
-@dataclass(slots=True)
 class DateReading:
     """One reading of a date text. `problems` start with IMPOSSIBLE, GARBAGE or ODD (see zones.py)."""
 
-    wall: datetime | None = None  # the date and time as written (naive), when they name a real moment
-    offset: int | None = None  # minutes east of UTC, when the zone says
-    unsigned_offset: int | None = None  # "0530": the offset the zone means if its '+' was left out
-    zone: str | None = None  # the zone text as written
-    bad_zone: str | None = None  # the zone text when it is an offset no place has (even if more is wrong)
-    two_digit_year: bool = False  # RFC 5322 §4.3 obsolete year ("02 Aug 02")
-    problems: list[str] = field(default_factory=list)
+    __slots__ = ("bad_zone", "offset", "problems", "two_digit_year", "unsigned_offset", "wall", "zone")
+
+    def __init__(self) -> None:  # read_date fills it in as it reads
+        self.wall: datetime | None = None  # the date and time as written (naive), when they name a real moment
+        self.offset: int | None = None  # minutes east of UTC, when the zone says
+        self.unsigned_offset: int | None = None  # "0530": the offset the zone means if its '+' was left out
+        self.zone: str | None = None  # the zone text as written
+        self.bad_zone: str | None = None  # the zone text when it is an offset no place has (even if more is wrong)
+        self.two_digit_year = False  # RFC 5322 §4.3 obsolete year ("02 Aug 02")
+        self.problems: list[str] = []
 
     @property
     def when(self) -> datetime | None:
@@ -121,6 +125,32 @@ def _finish(reading: DateReading, zone: str | None, wall: datetime | None) -> No
     reading.wall, reading.offset, reading.unsigned_offset = wall, found.offset, found.unsigned
     if found.problem:
         reading.problems.append(found.problem)
+
+
+def plain_moment(text: str) -> datetime | None:
+    """The moment of a date in the common form with nothing odd about it (a real date and time, a possible
+    numeric zone, the right weekday or a word that is none), exactly as read_date(text).when reads it, with no
+    problems; None when read_date must read it (any other form, or anything to report)."""
+    m = _COMMON_DATE.match(text)
+    if m is None:
+        return None
+    wd, day, mon, year, hour, minute, second, zone = m.groups()
+    month = _MONTH_NAMES.get(mon)
+    h, mi, s = int(hour), int(minute), int(second)
+    if month is None or h > 23 or mi > 59 or s > 59:
+        return None
+    found = read_zone(zone)
+    if found.offset is None or found.problem is not None:
+        return None
+    try:
+        moment = datetime(int(year), month, int(day), h, mi, s, tzinfo=tz(found.offset))
+    except ValueError:  # year 0, 31 February: read_date words the problem
+        return None
+    if wd is not None:
+        want = _WEEKDAY_NAMES.get(wd)
+        if want is not None and want != moment.weekday():
+            return None
+    return moment
 
 
 def read_date(text: str) -> DateReading:

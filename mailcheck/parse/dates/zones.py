@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta, timezone
 from functools import lru_cache
+from typing import NamedTuple
 
 # Every problem text starts with one of these words, so that a caller can tell the kinds apart.
 # Contradictions are values no software writes (a checker may call the text forged on them);
@@ -23,8 +23,7 @@ ZONE_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Zone:
+class Zone(NamedTuple):
     """What a date's zone text says."""
 
     offset: int | None  # minutes east of UTC; None when absent, unknown or impossible

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from functools import lru_cache
+
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 # Address characters with at least one '.' or ':' among them, then perhaps a zone id. The lookahead finds the
 # separator: written as "X*[.:]X*" the two stars could split a run of ':' anywhere (quadratic backtracking).
-_IPISH = re.compile(r"(?=[0-9A-Fa-f]*[.:])[0-9A-Fa-f:.]+(?:%[\w.~-]+)?")
+_IPISH = lazy_compile(r"(?=[0-9A-Fa-f]*[.:])[0-9A-Fa-f:.]+(?:%[\w.~-]+)?")
 # The longest text an MTA writes for one address: "IPv6:" + 45 characters of IPv4-mapped IPv6, a zone id
 # and a port. Anything longer is no address, and is not worth keeping in the cache below.
 MAX_ADDRESS_TEXT = 128
-_V4_PORT = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})(?:[.:]\d{1,5})")
-_V4_DIGITS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_V4_PORT = lazy_compile(r"(\d{1,3}(?:\.\d{1,3}){3})(?:[.:]\d{1,5})")
+_V4_DIGITS = lazy_compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 # A dotted quad already in canonical form (0-255, no leading zeros): ipaddress would hand back the same text,
 # and most addresses in Received lines are written so.
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_CANONICAL_V4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+_CANONICAL_V4 = lazy_compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 
 
 def normalise_ip(text: str) -> str | None:

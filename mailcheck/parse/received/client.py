@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.received.addresses import bad_v4, normalise_ip
 from mailcheck.parse.received.tokens import Clause
 
-_HELO = re.compile(r"(?:^|[\s(\"])(?:helo=|(?:HELO|EHLO|helo|ehlo) +)\"?([^\s)\"]*)")
-_IDENT_EQ = re.compile(r"\bident=(\S+)")
+_HELO = lazy_compile(r"(?:^|[\s(\"])(?:helo=|(?:HELO|EHLO|helo|ehlo) +)\"?([^\s)\"]*)")
+_IDENT_EQ = lazy_compile(r"\bident=(\S+)")
 _NOT_NAMES = frozenset({"unknown", "softdnserr", "unverified", "may", "localhost", "[local]", ""})
-_LOCAL_USER = re.compile(r"(?i)[^\s@()]+@localhost(?:\.localdomain)?")
-_LOCAL_NAME = re.compile(r"(?i)mail pickup service|(?:\S+/)?spool(?:dir|er)|conversion-daemon\.\S+")
-_EMPTY_HELO = re.compile(r"(?i)HELO|EHLO")  # qmail's "(HELO )": the client sent an empty name
-_VERIFIED = re.compile(r"\[[0-9A-Fa-f.:]+\] verified")  # CommuniGate: the name was checked against the rDNS
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?")  # a host name, nothing else
+_LOCAL_USER = lazy_compile(r"(?i)[^\s@()]+@localhost(?:\.localdomain)?")
+_LOCAL_NAME = lazy_compile(r"(?i)mail pickup service|(?:\S+/)?spool(?:dir|er)|conversion-daemon\.\S+")
+_EMPTY_HELO = lazy_compile(r"(?i)HELO|EHLO")  # qmail's "(HELO )": the client sent an empty name
+_VERIFIED = lazy_compile(r"\[[0-9A-Fa-f.:]+\] verified")  # CommuniGate: the name was checked against the rDNS
+_PLAIN_NAME = lazy_compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?")  # a host name, nothing else
 # qmail writes only the address (with the ident) when the HELO equals the rDNS name
-_BARE_ADDRESS = re.compile(r"(?:[^\s@()]*@)?\[?[0-9A-Fa-f.:]+\]?")
+_BARE_ADDRESS = lazy_compile(r"(?:[^\s@()]*@)?\[?[0-9A-Fa-f.:]+\]?")
 
 
-@dataclass
 class Client:
-    ip: str | None = None
-    rdns: str | None = None
-    helo: str | None = None
-    ident: str | None = None
-    name: str | None = None  # the first word after "from"
-    local_user: bool = False  # "from user@localhost": a local submitter, no network client
-    bad_ip: str | None = None
+    """What read_client finds in a from clause, filled in as it reads (every part None until found)."""
+
+    __slots__ = ("bad_ip", "helo", "ident", "ip", "local_user", "name", "rdns")
+
+    def __init__(self) -> None:
+        self.ip: str | None = None
+        self.rdns: str | None = None
+        self.helo: str | None = None
+        self.ident: str | None = None
+        self.name: str | None = None  # the first word after "from"
+        self.local_user = False  # "from user@localhost": a local submitter, no network client
+        self.bad_ip: str | None = None
 
 
 def strip_name(name: str) -> str:

@@ -7,37 +7,38 @@ from datetime import datetime
 from functools import lru_cache
 
 from mailcheck.model import Hop
-from mailcheck.parse.dates import GARBAGE, IMPOSSIBLE, ODD, read_date
+from mailcheck.parse.dates import GARBAGE, IMPOSSIBLE, ODD, plain_moment, read_date
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.received.addresses import _OCTET, bad_v4, is_loopback, normalise_ip
 from mailcheck.parse.received.client import _NOT_NAMES, Client, read_client, strip_name
 from mailcheck.parse.received.tokens import _KEYWORDS, Clause, split_date, tokenise
 
-_ENVELOPE = re.compile(r"(?i)\b(?:envelope-(?:from|sender)|return-path:?)[ =:]+<?([^\s<>,;()]*)>?")
-_AUTH_COMMENT = re.compile(
+_ENVELOPE = lazy_compile(r"(?i)\b(?:envelope-(?:from|sender)|return-path:?)[ =:]+<?([^\s<>,;()]*)>?")
+_AUTH_COMMENT = lazy_compile(
     r"(?im)^(?:authenticated\b.*|authenticated sender:.*|auth:? \S+.*|\S+ authenticated user .*"
     r"|.*\bwith (?:login|plain|cram-md5)$|account \S+.*|.*authenticated_id[=: ].*)"
 )
-_AUTH_PROTOCOL = re.compile(r"(?i)^(?:UTF8)?(?:E?SMTP|LMTP)S?A$|^ASMTP$")
+_AUTH_PROTOCOL = lazy_compile(r"(?i)^(?:UTF8)?(?:E?SMTP|LMTP)S?A$|^ASMTP$")
 # A webmail hands on what a logged-in user wrote: "with HTTP", HTTPS (Horde), HTTPU (CommuniGate Pronto!)
-_WEBMAIL_PROTOCOL = re.compile(r"(?i)^HTTP[SU]?$")
+_WEBMAIL_PROTOCOL = lazy_compile(r"(?i)^HTTP[SU]?$")
 # GMX authenticates its submitters but shows it only by the shape of the line
-_GMX = re.compile(
+_GMX = lazy_compile(
     r"^from \S* \((?:HELO|EHLO) \S*\) \[[0-9A-Fa-f.:]+\] by mail\.gmx\.(?:net|com) \([^)]+\) with E?SMTP\b"
 )
-_VIA_HTTP = re.compile(r"(?i)^via HTTPS?$")  # United Internet (web.de, GMX) webmail: "(via HTTP)"
+_VIA_HTTP = lazy_compile(r"(?i)^via HTTPS?$")  # United Internet (web.de, GMX) webmail: "(via HTTP)"
 # qmail's own line: "with SMTP" / "with QMQP" (perhaps after a cipher), never followed by an id
-_QMAIL_PROTOCOL = re.compile(r"^(?:.* )?(?:SMTP|QMQP)$")
+_QMAIL_PROTOCOL = lazy_compile(r"^(?:.* )?(?:SMTP|QMQP)$")
 # Obtuse smtpd: "from name(1.2.3.4), claiming to be "helo" via SMTP by host, id smtpd…"
-_OBTUSE = re.compile(r'^from (\S+?)\(([0-9A-Fa-f.:]+)\)(?:, claiming to be "([^"]*)")? via \S+ by \S+,')
-_LOCAL_PROTOCOL = re.compile(
+_OBTUSE = lazy_compile(r'^from (\S+?)\(([0-9A-Fa-f.:]+)\)(?:, claiming to be "([^"]*)")? via \S+ by \S+,')
+_LOCAL_PROTOCOL = lazy_compile(
     r"(?i)^(?:local(?:-\w+)?|lmtps?a?|bsmtp|pop3?s?|imap4?s?|uucp|maildrop|spool|spam-scanned)$"
 )
-_INVOKED = re.compile(r"^\S+ \d+ (?:messnum \d+ )?invoked ")
-_ID_AT_LITERAL = re.compile(r"[A-Za-z0-9.\-_+/=:$#]+@\[[0-9A-Fa-f.:]+\]")
-_ID_OK = re.compile(r"[A-Za-z0-9.\-_+/=@:$#,]+")
+_INVOKED = lazy_compile(r"^\S+ \d+ (?:messnum \d+ )?invoked ")
+_ID_AT_LITERAL = lazy_compile(r"[A-Za-z0-9.\-_+/=:$#]+@\[[0-9A-Fa-f.:]+\]")
+_ID_OK = lazy_compile(r"[A-Za-z0-9.\-_+/=@:$#,]+")
 # Comments of programs that fetch or hand over mail locally (one search instead of five substring tests)
-_NOT_RELAY_NOTE = re.compile(r"fetchmail|getmail|\[unix: localhost\]|unix socket|from userid")
-_EXIM_ID = re.compile(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}")
+_NOT_RELAY_NOTE = lazy_compile(r"fetchmail|getmail|\[unix: localhost\]|unix socket|from userid")
+_EXIM_ID = lazy_compile(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}")
 
 
 def _is_exim(text: str, hop_id: str | None) -> bool:
@@ -113,7 +114,7 @@ def _id_problem(ident: str | None) -> str | None:
     return f"{GARBAGE} an id like {ident!r}: it contains {odd!r}, which queue ids never do"
 
 
-_GARBAGE_COMMENT = re.compile(r"[<>]")
+_GARBAGE_COMMENT = lazy_compile(r"[<>]")
 
 
 def _garbage_comments(comments: list[str]) -> list[str]:
@@ -146,15 +147,18 @@ def _parse_cached(value: str) -> Hop:
 
 
 # The shape most MTAs (Postfix, sendmail, amavisd) write: "from helo (rdns [ip]) by host (comment) (comment)
-# with ESMTP id ID for <rcpt>; date". Read in one match, it gives exactly what the general path gives;
-# anything the match leaves in doubt falls back to it. Every part is a run of one character class up to a
-# literal, so the match stays linear on hostile text.
+# with ESMTP id ID for <rcpt>; date", where sendmail may put an ident before the rDNS ("user@rdns",
+# "IDENT:user@rdns") and "(may be forged)" after the address. Read in one match, it gives exactly what the
+# general path gives; anything the match leaves in doubt falls back to it. Every part is a run of one
+# character class up to a literal, so the match stays linear on hostile text.
 _NAME = r"[A-Za-z0-9._-]++"
-_COMMON = re.compile(
-    rf"from ({_NAME}) \((?:({_NAME}) )?\[({_OCTET}(?:\.{_OCTET}){{3}})\]\) by ([^\s()<>,;]++)"
+_COMMON = lazy_compile(
+    rf"from ({_NAME}) \(((?:(?:(IDENT:)?([^\s()<>\[\];@=:]++)@)?({_NAME}) )?\[({_OCTET}(?:\.{_OCTET}){{3}})\]"
+    r"(?: \(may be forged\))?)\) by ([^\s()<>,;]++)"
     r"(?: \(([^()<>;]*+)\))?(?: \(([^()<>;]*+)\))? with (E?SMTPS?) id ([A-Za-z0-9.\-_+/=:$#]++)"
     r"(?: for <([^\s<>()]++)>)?; ([^\s;][^;]*+)"
 )
+_COMMON_DATE_GROUP = 13
 
 
 def _common(value: str, text: str) -> Hop | None:
@@ -162,24 +166,33 @@ def _common(value: str, text: str) -> Hop | None:
     m = _COMMON.fullmatch(text)
     if m is None:
         return None
-    helo_word, rdns_word, ip, by, note1, note2, protocol, hop_id, for_, date_text = m.groups()
+    helo_word, comment, _ident_tag, ident, rdns_word, ip, by, note1, note2, protocol, hop_id, for_, date_text = \
+        m.groups()
     low = text.lower()
     if "claiming" in low or " via " in low or "envelope" in low or "return-path" in low or "helo" in low \
             or "ehlo" in low or helo_word in _KEYWORDS or by in _KEYWORDS or hop_id in _KEYWORDS:
         return None  # read by the general path: the HELO, envelope and Obtuse rules look at these
-    if normalise_ip(helo_word) is not None or bad_v4(helo_word):
+    # a name of these characters can be an address (or a bad one) only when it starts with a digit
+    if helo_word[0].isdigit() and (normalise_ip(helo_word) is not None or bad_v4(helo_word)):
         return None
     name = strip_name(helo_word)
     if not name:
         return None
+    clause_text = text[: m.start(_COMMON_DATE_GROUP) - 2]
     if rdns_word is None:
-        rdns = name if _is_exim(text[: m.start(10) - 2], hop_id) else None  # Exim names only the rDNS it verified
+        rdns = name if _is_exim(clause_text, hop_id) else None  # Exim names only the rDNS it verified
     else:
         rdns = strip_name(rdns_word)
-        if rdns.lower() in _NOT_NAMES or normalise_ip(rdns) is not None or (
+        if rdns.lower() in _NOT_NAMES:
+            # Postfix's "unknown [ip]", a local hop's "localhost [127.0.0.1]": no rDNS was found, except that
+            # Exim names only an rDNS it verified; a "verified" note is left to the general path.
+            if (note1 and "verified" in note1) or (note2 and "verified" in note2):
+                return None
+            rdns = name if _is_exim(clause_text, hop_id) else None
+        elif normalise_ip(rdns) is not None or (
                 rdns_word[0].isdigit() and (normalise_ip(rdns_word) is not None or bad_v4(rdns_word))):
             return None
-    comments = [f"{rdns_word} [{ip}]" if rdns_word else f"[{ip}]"]
+    comments = [comment]
     if note1 is not None:
         comments.append(note1.strip())
     if note2 is not None:
@@ -188,19 +201,25 @@ def _common(value: str, text: str) -> Hop | None:
     low_blob = blob.lower()
     problems: list[str] = []
     timestamp, envelope_from = _stamp(date_text, None, problems)
-    return Hop(
-        raw=value, ip=ip, rdns=rdns, helo=name, by=by, id=hop_id, envelope_from=envelope_from, for_=for_,
-        protocol=protocol, auth=_auth(protocol, blob, low_blob, text, comments, False), timestamp=timestamp,
-        timestamp_text=date_text, relay=not _NOT_RELAY_NOTE.search(low_blob) and not is_loopback(ip),
-        problems=tuple(problems),
-    )
+    # positional: a NamedTuple built from keywords costs three times as much. The address is a canonical
+    # dotted quad (_COMMON), so it is on loopback exactly when it starts with 127.
+    return Hop(value, ip, rdns, name, by, hop_id, ident, envelope_from, for_, protocol,
+               _auth(protocol, blob, low_blob, text, comments, False), timestamp, date_text,
+               not _NOT_RELAY_NOTE.search(low_blob) and not ip.startswith("127."), tuple(problems))
 
 
 def _stamp(date_text: str, envelope_from: str | None, problems: list[str]) -> tuple[datetime | None, str | None]:
     """The hop's time and (sendmail writes "(envelope-from x)" after the date) its envelope sender."""
-    m = _ENVELOPE.search(date_text) if "(" in date_text else None
-    if m and envelope_from is None:
-        envelope_from = m.group(1) or None
+    # most dates end in a zone comment ("(BST)"): the search is for the few that also name the sender
+    if envelope_from is None and "(" in date_text:
+        low = date_text.lower()
+        if "envelope-" in low or "return-path" in low:
+            m = _ENVELOPE.search(date_text)
+            if m:
+                envelope_from = m.group(1) or None
+    moment = plain_moment(date_text)
+    if moment is not None:
+        return moment, envelope_from
     stamp = read_date(date_text)
     problems.extend(stamp.problems)
     return stamp.when, envelope_from
@@ -212,13 +231,43 @@ def _parse(value: str) -> Hop:
         hop = _common(value, text)
         if hop is not None:
             return hop
-    problems: list[str] = []
     if text.startswith("(from "):
         # sendmail's local submission "(from user@localhost) by host …": read it as a from clause
         close = text.find(")")
         if close > 0:
             text = text[1:close] + text[close + 1:]
     clause_text, date_text = split_date(text)
+    # Only the date differs between many lines (fetchmail's, qmail's, a list server's own): the clauses are
+    # read once. GMX's submissions are told by the whole line (_auth), so those are read afresh.
+    if len(clause_text) <= _CACHED_LENGTH and "gmx." not in text:
+        read = _clauses_cached(clause_text)
+    else:
+        read = _clauses(clause_text, text)
+    ip, rdns, helo, by, hop_id, ident, envelope_from, for_, protocol, auth, relay, clause_problems = read
+    problems: list[str] = []
+    timestamp = None
+    if date_text:
+        timestamp, envelope_from = _stamp(date_text, envelope_from, problems)
+    else:
+        problems.append(f"{ODD}: no date (RFC 5321 §4.4 requires one after ';')")
+    problems.extend(clause_problems)
+    return Hop(value, ip, rdns, helo, by, hop_id, ident, envelope_from, for_, protocol, auth, timestamp, date_text,
+               relay, tuple(problems))
+
+
+# What a line's clauses say, apart from its date: Hop's fields from ip to auth, then relay and the problems.
+_Clauses = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None, str | None,
+                 str | None, str | None, bool, tuple[str, ...]]
+
+
+@lru_cache(maxsize=4096)
+def _clauses_cached(clause_text: str) -> _Clauses:
+    return _clauses(clause_text, clause_text)
+
+
+def _clauses(clause_text: str, text: str) -> _Clauses:
+    """text: the whole line, which only GMX's shape is read from."""
+    problems: list[str] = []
     parsed = tokenise(clause_text)
     clauses = parsed.clauses
     comments = [c for cl in (parsed.leading, *clauses.values(), *parsed.extra) for c in cl.comments]
@@ -249,11 +298,6 @@ def _parse(value: str) -> Hop:
         for cl in parsed.extra:
             if cl.keyword == "from" and cl.words and cl.words[0].startswith("<"):
                 envelope_from = cl.words[0].strip("<>") or None  # XMail: "… from <sender>"
-    timestamp = None
-    if date_text:
-        timestamp, envelope_from = _stamp(date_text, envelope_from, problems)
-    else:
-        problems.append(f"{ODD}: no date (RFC 5321 §4.4 requires one after ';')")
     if parsed.unbalanced:
         problems.append(f"{ODD}: unbalanced parentheses")
     if "by" in clauses and not clauses["by"].words:
@@ -266,20 +310,7 @@ def _parse(value: str) -> Hop:
     if frm.bad_ip:
         problems.append(f"{IMPOSSIBLE} address {frm.bad_ip}: not an IPv4 address any socket reports")
     protocol_word = protocol.split()[0] if protocol else None
-    return Hop(
-        raw=value,
-        ip=frm.ip,
-        rdns=frm.rdns,
-        helo=frm.helo,
-        by=by,
-        id=hop_id,
-        ident=frm.ident,
-        envelope_from=envelope_from,
-        for_=for_,
-        protocol=protocol,
-        auth=_auth(protocol_word, blob, low_blob, text, comments, frm.ip is not None and frm.name is None),
-        timestamp=timestamp,
-        timestamp_text=date_text,
-        relay=_relay(parsed.leading, clauses, parsed.extra, frm, protocol_word, low_blob),
-        problems=tuple(problems),
-    )
+    auth = _auth(protocol_word, blob, low_blob, text, comments, frm.ip is not None and frm.name is None)
+    relay = _relay(parsed.leading, clauses, parsed.extra, frm, protocol_word, low_blob)
+    return (frm.ip, frm.rdns, frm.helo, by, hop_id, frm.ident, envelope_from, for_, protocol, auth, relay,
+            tuple(problems))

@@ -4,15 +4,17 @@ and the date after the last ';'."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 # A bracketed literal (which may hold ':' or even '(' as in "[(1.2.3.4)]"), a parenthesis, or a word.
-_TOKEN = re.compile(
+_TOKEN = lazy_compile(
     r"\((?:[^()]++|\((?:[^()]++|\([^()]*+\))*+\))*+\)"  # a comment, nested up to three deep
     r"|\[[^\]\s]*+\][^\s()]*+|[()]|[^\s()]++"
 )
-_PARENS = re.compile(r"[()]")
-_SEMI_PARENS = re.compile(r"[();]")
+_PARENS = lazy_compile(r"[()]")
+_SEMI_PARENS = lazy_compile(r"[();]")
 # RFC 5321 §4.4 clause keywords in the spellings MTAs use (simta writes them upper case)
 _KEYWORDS = {
     spelling: word
@@ -20,21 +22,24 @@ _KEYWORDS = {
     for spelling in (word, word.upper(), word.capitalize())
 }
 # A date at the end of a header whose writer forgot the ';'.
-_TRAILING_DATE = re.compile(
+_TRAILING_DATE = lazy_compile(
     r"(?:\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?\b\d{1,2}\s+"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\s+\d{2,4}\s+\d{1,2}:\d{2}",
     re.IGNORECASE,
 )
 
-@dataclass(slots=True)
 class Clause:
-    keyword: str
-    words: list[str] = field(default_factory=list)
-    comments: list[str] = field(default_factory=list)
+    """One clause as the walk fills it: its keyword, then the words and comments that follow."""
+
+    __slots__ = ("comments", "keyword", "words")
+
+    def __init__(self, keyword: str) -> None:
+        self.keyword = keyword
+        self.words: list[str] = []
+        self.comments: list[str] = []
 
 
-@dataclass(slots=True)
-class Parsed:
+class Parsed(NamedTuple):
     leading: Clause
     clauses: dict[str, Clause]
     extra: list[Clause]  # repeated keywords ("by uid 502", XMail's trailing "from <sender>")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from mailcheck.parse.rewriter_marks import may_be_wrapped
 from mailcheck.parse.rewriters import (
     avanan,
     barracuda,
@@ -17,7 +18,7 @@ from mailcheck.parse.rewriters import (
 )
 from mailcheck.parse.rewriters.common import Family, Layer, Wrapper, parse_wrapper
 
-__all__ = ["FAMILIES", "MAX_DEPTH", "MAX_INPUT", "Layer", "Unwrapped", "unwrap"]
+__all__ = ["FAMILIES", "MAX_DEPTH", "MAX_INPUT", "Layer", "Unwrapped", "may_be_wrapped", "unwrap"]
 
 # Gateways wrap what an earlier gateway wrapped (a Safe Link around a Proofpoint link, providers.md §5);
 # real mail shows two or three layers, so more is a crafted link, and stopping bounds the work.
@@ -44,8 +45,7 @@ FAMILIES: tuple[Family, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Unwrapped:
+class Unwrapped(NamedTuple):
     """A rewritten link: every layer taken off it (outermost first) and the target they stand for."""
 
     rewriter: str  # the outermost rewriter, the one the link goes to
@@ -67,24 +67,6 @@ class Unwrapped:
         if self.partial:
             return f"rewritten by {chain}; it names only the original target's host, {shown}"
         return f"rewritten by {chain}; original target {shown}" + (f" ({self.note})" if self.note else "")
-
-
-# A piece of every host some family matches, lower-case: microsoft, proofpoint (both hosts hold
-# "urldefense"), mimecast, symantec click-time, barracuda, trendmicro, google, cisco, avanan, noclick_.
-# A link whose lower-cased text holds none of them is no rewriter's (tests/parse/test_rewriters.py checks
-# each family against this list), so the dearer parsing below is only done for the few that do.
-_HOST_MARKS = ("safelinks.protection.outlook.com", "urldefense", "mimecast", "clicktime.symantec.com",
-               "linkprotect.cudasvc.com", "trendmicro.com", "www.google.com", "secure-web.cisco.com",
-               "url.avanan.click", "noclick_")
-_TAB_NEWLINE = str.maketrans("", "", "\t\r\n")  # parse_wrapper drops them before reading the host
-
-
-def may_be_wrapped(url: str) -> bool:
-    """False when no family can match url: its text names none of their hosts; quick, no false negative."""
-    low = url.lower()
-    if "\t" in low or "\r" in low or "\n" in low:
-        low = low.translate(_TAB_NEWLINE)
-    return any(mark in low for mark in _HOST_MARKS)
 
 
 def _family(w: Wrapper) -> Family | None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     """One rewriter taken off a link."""
 
     rewriter: str  # e.g. "Microsoft Safe Links", "Proofpoint URL Defense v3"
@@ -20,8 +19,7 @@ class Layer:
     gateway: bool = True  # a security gateway's rewriting; False for a public redirect anyone can write
 
 
-@dataclass(frozen=True)
-class Wrapper:
+class Wrapper(NamedTuple):
     """A link split just enough to recognise a rewriter: its host, and the raw text after the host."""
 
     scheme: str  # "http" or "https"
@@ -40,8 +38,7 @@ def _split_rest(rest: str) -> tuple[str, str]:
     return rest[:cut], rest[cut + 1 :]
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(NamedTuple):
     """One rewriter family: how it is recognised and how one layer of it is decoded."""
 
     name: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailcheck.parse.urls.text import bare_urls
 
@@ -18,20 +18,21 @@ BREAKS = frozenset({
 _IMAGE_URL = re.compile(r"^\S+\.(?:gif|jpe?g|png|bmp|webp|svg)$", re.IGNORECASE)
 HIDDEN = frozenset({"script", "style", "title", "template"})  # content a reader is never shown
 ATTRIBUTE_TAGS = frozenset({"a", "area", "form", "base", "img"})  # the tags whose attributes start() reads
-_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
-                        r"\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0]")
+# Invisible format characters, dropped by translate (a table is built in microseconds, a pattern compiled in ~0.6 ms)
+_INVISIBLE = dict.fromkeys([0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, *range(0x200B, 0x2010),
+                            *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x206A, 0x2070), 0x3164,
+                            0xFEFF, 0xFFA0])
 _NO_VALUES: Mapping[str, str] = {}
 
 
 def normalise_text(text: str) -> str:
     """What a reader sees: invisible format characters removed, runs of white space made one space."""
     if not text.isascii():  # the invisible characters are all outside ASCII: most text needs no search
-        text = _INVISIBLE.sub("", text)
+        text = text.translate(_INVISIBLE)
     return " ".join(text.split())
 
 
-@dataclass
-class Raw:
+class Raw(NamedTuple):
     href: str
     shown: str
     kind: str

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin
 
 from mailcheck.parse.urls.hosts import known_suffix
@@ -20,8 +19,7 @@ LINK_CAP = 200  # links listed per message; more is a newsletter or a flood, not
 _SKIPPED_SCHEMES = frozenset({"mailto", "tel", "sms", "callto", "fax", "cid", "mid"})
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """One link found in a message."""
 
     href: str  # the URL as written, HTML entities decoded, surrounding white space removed
@@ -38,8 +36,7 @@ class Link:
     shown_host: str | None  # ASCII host the shown text names, when it looks like a URL or domain
 
 
-@dataclass(frozen=True)
-class LinkScan:
+class LinkScan(NamedTuple):
     links: tuple[Link, ...]  # first LINK_CAP distinct links, in order found
     total: int  # distinct (href, shown) pairs found in all
     # HTML that could not be read as HTML (html.html_part_links): at most one note, for all the parts
@@ -50,11 +47,17 @@ class LinkScan:
         return self.total > len(self.links)
 
 
+_LONGEST_SKIPPED = max(map(len, _SKIPPED_SCHEMES))
+
+
 def _skipped(href: str) -> bool:
     if not href or href.startswith("#"):
         return True  # empty or in-page: goes nowhere
-    match = SCHEME.match(href.strip(C0_SPACE))
-    return match is not None and match.group(1).lower() in _SKIPPED_SCHEMES
+    # A skipped scheme is ASCII letters (no other character lower-cases into one of theirs), so it is what
+    # SCHEME reads: the text before a ':' within its first few characters.
+    text = href.strip(C0_SPACE)
+    colon = text.find(":", 0, _LONGEST_SKIPPED + 1)
+    return colon > 0 and text[:colon].lower() in _SKIPPED_SCHEMES
 
 
 def _resolve(href: str, base: str | None) -> str:
@@ -79,20 +82,11 @@ def _link(raw: Raw, part: str) -> Link:
     assume_http = raw.kind == "bare" or (
         target == raw.href and (target.startswith("//") or _starts_with_host(target))
     )
-    parts = split_url(target, assume_http=assume_http)
-    return Link(
-        href=raw.href,
-        shown=raw.shown,
-        part=part,
-        kind=raw.kind,
-        target=target,
-        scheme=parts.scheme,
-        userinfo=parts.userinfo,
-        host=parts.host,
-        host_ascii=parts.host_ascii,
-        ip=parts.ip,
-        bad_host=parts.host_written if parts.bad_host else None,
-        shown_host=host_named_by(raw.shown) if raw.kind != "bare" and raw.claims else None,
+    parts = split_url(target, assume_http)
+    return Link(  # in field order: a NamedTuple is made fastest from positional values
+        raw.href, raw.shown, part, raw.kind, target, parts.scheme, parts.userinfo, parts.host, parts.host_ascii,
+        parts.ip, parts.host_written if parts.bad_host else None,
+        host_named_by(raw.shown) if raw.kind != "bare" and raw.claims else None,
     )
 
 

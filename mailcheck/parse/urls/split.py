@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from mailcheck.parse.urls.hosts import host_forms, is_ip_text, known_suffix
 
@@ -16,10 +16,11 @@ _ABSOLUTE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")  # in running text "www.
 HOST_FIRST = re.compile(r"(?:[\w-]+\.)+[\w-]+(?=[:/?#]|$)")  # "www.example.com/x", written without http://
 C0_SPACE = "".join(chr(i) for i in range(0x21))
 _TAB_NEWLINE = re.compile(r"[\t\r\n]")
+_AUTHORITY_END = re.compile(r"[/?#]")
+_SPECIAL_AUTHORITY_END = re.compile(r"[/\\?#]")  # special schemes: '\' ends it too
 
 
-@dataclass(frozen=True)
-class UrlParts:
+class UrlParts(NamedTuple):
     """A URL split the way a browser would split it (WHATWG URL Standard), for the parts a check needs."""
 
     scheme: str  # lower-case; "" for a relative link
@@ -63,7 +64,8 @@ def _host_forms_kept(written: str) -> tuple[str, str, str | None] | None:
 
 def _split_url(url: str, assume_http: bool) -> UrlParts:
     text = url.strip(C0_SPACE)
-    text = _TAB_NEWLINE.sub("", text)  # WHATWG: browsers delete tabs and newlines anywhere in a URL
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = _TAB_NEWLINE.sub("", text)  # WHATWG: browsers delete tabs and newlines anywhere in a URL
     match = (_ABSOLUTE if assume_http else SCHEME).match(text)
     if match:
         scheme, rest = match.group(1).lower(), text[match.end() :]
@@ -76,7 +78,8 @@ def _split_url(url: str, assume_http: bool) -> UrlParts:
         rest = "//" + rest.lstrip("/\\")
     if not rest.startswith("//"):
         return UrlParts(scheme, None, "", "", "", None, "")  # javascript:, data:, news: … have no host
-    authority = re.split(r"[/\\?#]" if special else r"[/?#]", rest[2:], maxsplit=1)[0]
+    end = (_SPECIAL_AUTHORITY_END if special else _AUTHORITY_END).search(rest, 2)
+    authority = rest[2 : end.start()] if end else rest[2:]
     userinfo: str | None = None
     if "@" in authority:
         # The userinfo ends at the LAST '@' (WHATWG), so http://a@b@evil.example/ goes to evil.example.

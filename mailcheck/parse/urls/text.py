@@ -13,25 +13,30 @@ _BARE_URL = re.compile(
     re.IGNORECASE,
 )
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
-# Where a _BARE_URL match can start: its alternatives without their look-behinds. Searching for this and
-# trying _BARE_URL only there finds the same matches several times faster than _BARE_URL.finditer, which
-# tries the look-behinds at every position of the text (and most text holds no URL at all). The letters
-# are matched as re.IGNORECASE matches them (ſ is the long s), but spelled out: with the flag the search
-# could not skip ahead to the next h, f or w (tests/test_fast_paths.py checks the spelling).
-_BARE_URL_START = re.compile(r"[hH][tT][tT][pP][sSſ]?://|[fF][tT][pP]://|[wW][wW][wW]\.")
+_TRIMMED = frozenset(_TRAILING + "'\")]}")  # the last characters _trim may take off
+# Where a _BARE_URL match can start, once the text is lower-cased: no character but these ASCII letters
+# lower-cases to h, t, p, f or w (and the long s, which re.IGNORECASE takes for s, follows "http"; tests check
+# both). Finding them with str.find and trying _BARE_URL only there finds the same matches many times faster
+# than _BARE_URL.finditer, which tries the look-behinds at every position (and most text holds no URL).
+_STARTS = ("http", "ftp://", "www.")
 
 
 def may_hold_urls(text: str) -> bool:
-    """False when text holds no URL bare_urls could find; a quick test with no false negative.
-
-    Every start _BARE_URL_START finds lower-cases to one of these (no other character lower-cases to
-    h, t, p, f or w, and the long s follows "http"), and str.find is many times faster than the pattern."""
+    """False when text holds no URL bare_urls could find; a quick test with no false negative."""
     low = text.lower()
     return "http" in low or "ftp://" in low or "www." in low
 
 
+def _lowered(text: str) -> str:
+    """text.lower() with every character where it was: U+0130, the one character lower() makes two, is
+    replaced first (it is in no URL's start, and a space starts none)."""
+    return (text.replace("\u0130", " ") if "\u0130" in text else text).lower()
+
+
 def _trim(url: str) -> str:
     """Drop trailing punctuation that belongs to the sentence, and closing brackets that are unbalanced."""
+    if url[-1:] not in _TRIMMED:
+        return url  # most URLs end in a letter, a digit or '/'
     counts = {c: url.count(c) for c in "()[]{}"}  # counted once: trimming must stay linear
     end = len(url)
     while end:
@@ -48,19 +53,27 @@ def _trim(url: str) -> str:
 def bare_urls(text: str) -> list[str]:
     """URLs written in running text: http(s)/ftp URLs and www. hosts, sentence punctuation trimmed."""
     found: list[str] = []
-    if not may_hold_urls(text):
-        return found
+    if "." not in text and "://" not in text:
+        return found  # every URL holds one; most text nodes of an HTML part hold neither
+    low = _lowered(text)
+    nexts = [low.find(start) for start in _STARTS]  # the next place each start is found, -1 when none is left
     pos = 0
-    while (start := _BARE_URL_START.search(text, pos)) is not None:
+    while True:
         # The leftmost match begins at the first start where _BARE_URL matches (its look-behinds see the
         # text before pos); after it the search goes on from its end, as finditer's does.
-        match = _BARE_URL.match(text, start.start())
+        at = -1
+        for i, next_at in enumerate(nexts):
+            if 0 <= next_at < pos:
+                next_at = nexts[i] = low.find(_STARTS[i], pos)
+            if next_at >= 0 and (at < 0 or next_at < at):
+                at = next_at
+        if at < 0:
+            return found
+        match = _BARE_URL.match(text, at)
         if match is None:
-            pos = start.start() + 1
+            pos = at + 1
             continue
         pos = match.end()
         url = _trim(match.group(0))
-        if url.endswith("://") or not url:
-            continue
-        found.append(url)
-    return found
+        if url and not url.endswith("://"):
+            found.append(url)

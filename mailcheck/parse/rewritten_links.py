@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
-from mailcheck.parse.rewriters import Unwrapped, unwrap
+from mailcheck.parse.rewriter_marks import may_be_wrapped
 from mailcheck.parse.urls import Link, split_url
 
+if TYPE_CHECKING:
+    from mailcheck.parse.rewriters import Unwrapped
 
-@dataclass(frozen=True)
-class Rewritten:
+
+class Rewritten(NamedTuple):
     """A link some gateway rewrote."""
 
     unwrapped: Unwrapped
@@ -29,9 +31,9 @@ def original_link(link: Link, unwrapped: Unwrapped) -> Link | None:
         # A host alone (Mimecast ?domain=) or a target written without a scheme (Symantec u=0x3E.0004…,
         # seen in phishing-pot-dev): the gateway sends the browser there as a web address.
         parts = split_url(target, assume_http=True)
-    return replace(link, href=target, target=target, scheme=parts.scheme or "http", userinfo=parts.userinfo,
-                   host=parts.host, host_ascii=parts.host_ascii, ip=parts.ip,
-                   bad_host=parts.host_written if parts.bad_host else None)
+    return link._replace(href=target, target=target, scheme=parts.scheme or "http", userinfo=parts.userinfo,
+                         host=parts.host, host_ascii=parts.host_ascii, ip=parts.ip,
+                         bad_host=parts.host_written if parts.bad_host else None)
 
 
 def _evidence(link: Link, unwrapped: Unwrapped) -> str:
@@ -54,8 +56,13 @@ def _evidence(link: Link, unwrapped: Unwrapped) -> str:
 # is kept for the last few thousand (a bound: a scan of an archive must not keep every link it saw).
 @lru_cache(maxsize=4096)
 def see_through(link: Link) -> Rewritten | None:
-    """The link with its rewriters taken off, or None when no rewriter wrote it; never fetches."""
-    unwrapped = unwrap(link.target) if link.scheme in ("http", "https") else None
+    """The link with its rewriters taken off, or None when no rewriter wrote it; never fetches. The rewriters
+    are loaded only for a link that may be one's (unwrap would find no rewriter for the others)."""
+    if link.scheme not in ("http", "https") or not may_be_wrapped(link.target):
+        return None
+    from mailcheck.parse.rewriters import unwrap
+
+    unwrapped = unwrap(link.target)
     if unwrapped is None:
         return None
     return Rewritten(unwrapped, original_link(link, unwrapped), _evidence(link, unwrapped))
