@@ -16,7 +16,6 @@ from mailcheck.parse.header_fields import CR_LINE as _CR_LINE
 from mailcheck.parse.header_fields import NOT_A_FIELD as _NOT_A_FIELD
 from mailcheck.parse.header_fields import decode_bytes as _decode_bytes
 from mailcheck.parse.message import parse
-from mailcheck.parse.urls.text import _BARE_URL, _trim, bare_urls
 
 # Every character Python has, once: what re.IGNORECASE matches can be read off it.
 _ALL_CHARACTERS = "".join(map(chr, range(sys.maxunicode + 1)))
@@ -146,16 +145,7 @@ def test_url_start_spells_out_what_ignorecase_matches() -> None:
     assert _ignorecase_matches("htpsfw") == set("hHtTpPsSſfFwW")
 
 
-_TEXT = st.lists(st.sampled_from(["http://", "HTTPS://", "httpſ://", "ftp://", "www.", "WwW.", "x.example", "/a",
-                                  "@", ".", " ", "(", ")", "\n", "h", "w", "é", "-", "a", "mailto:"]),
-                 max_size=12).map("".join)
-
-
-@settings(max_examples=600)
-@given(_TEXT)
-def test_bare_urls_finds_what_finditer_finds(text: str) -> None:
-    expected = [u for u in (_trim(m.group(0)) for m in _BARE_URL.finditer(text)) if u and not u.endswith("://")]
-    assert bare_urls(text) == expected
+# bare_urls against a plain finditer: tests/parse/test_url_text.py
 
 
 # -- the urls check ---------------------------------------------------------------------------------------
