@@ -2,35 +2,54 @@
 
     python3 benchmarks/filter_startup.py [--runs N] [--message FILE] [--base-tree DIR] [--hyperfine]
 
+Two interpreters, both the same base Python:
+- installed (the headline rows): mailcheck as a deployment has it, not an editable install. The benchmark
+  builds, in its temporary directory, a venv of the running interpreter's base Python (no pip: ~5 ms)
+  whose site-packages holds one .pth file with plain path lines naming the running interpreter's
+  site-packages. A path line only appends to sys.path, so the dependencies are found but that
+  site-packages' own .pth files are not run: not setuptools' editable finder, which the dev venv's
+  `pip install -e` makes every process import (~20 ms on `python -c pass`: it loads pathlib, re, enum,
+  ipaddress, urllib...; only a few ms on the filter, which needs most of those itself). The tree under
+  test is run through it with PYTHONPATH=tree (`python -m mailcheck`); `-X importtime` runs check that no
+  `__editable__*` module loads there (the benchmark stops if one does).
+- dev venv: the running interpreter (sys.executable), as the project's tests run it.
+Rows: `python -c pass` (each interpreter's floor) and `python -c "import email, re"` (the floor plus the
+stdlib a mail tool cannot do without) for both; installed: the filter offline, the offline filter on
+samples/phishing.eml (multipart with an HTML part: what the lazily imported readers cost) and the filter
+with the DNS checks against a DNS server on 127.0.0.1 (tests/support/dns_server.py) that answers for the
+sample's domains; dev venv: the filter offline as the console script and as `python -m`. `--base-tree DIR`
+adds another copy of the project (an older tree, run with PYTHONPATH=DIR): installed on both messages,
+dev venv on the first.
 Runs N rounds (default 30, after 3 warm-up rounds); each round runs every command once, in turn, so the
-shared machine's other load falls on all of them alike (paired). The commands: `python -c pass` (the
-interpreter's floor), `python -c "import email, re"` (the floor plus the stdlib a mail tool cannot do
-without), the filter offline, and the filter with the DNS checks against a DNS server on 127.0.0.1
-(tests/support/dns_server.py) that answers for the sample's domains, and the offline filter on
-samples/phishing.eml (multipart with an HTML part: what the lazily imported readers cost). `--base-tree DIR`
-adds the offline filter of another copy of the project (an older tree, run with PYTHONPATH=DIR) to the same
-rounds, on both messages.
-Every command is run with the real interpreter (sys.executable), not a pyenv/virtualenv shim. Prints
-the median CPU time (user+sys of the process: the steadier figure on a loaded machine) and wall time
-of each, its extra over both floors, the modules the offline filter imports that it should not, and
-whether it still imports dataclasses/inspect (a start-up cost with nothing to show for it).
-`--hyperfine` times with hyperfine instead (wall means, not paired).
+shared machine's other load falls on all of them alike (paired). Every command runs with its cwd a fresh
+empty directory (`python -m` puts the cwd first on sys.path: a stray .py file there would shadow the
+stdlib) and its bytecode cached in a temporary directory; all of it is removed at the end. Prints the
+median CPU time (user+sys of the process: the steadier figure on a loaded machine) and wall time of
+each, its extra over its interpreter's two floors, this tree against the base tree, what the editable
+finder costs (dev venv minus installed), and for both interpreters the modules the offline filter
+imports that it should not and whether it still imports dataclasses/inspect (a start-up cost with
+nothing to show for it); the modules the dev venv loads beyond the installed interpreter. `--hyperfine`
+times with hyperfine instead (wall means, not paired; only the rows on the first message from this tree).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
 import shutil
+import site
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
+import venv
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 # Never needed offline: the terminal report, the CLI framework, DNS, SPF/DKIM/ARC, the SMTP prober, Dask.
@@ -40,10 +59,10 @@ HEAVY = ("rich", "click", "dns.resolver", "spf", "dkim", "nacl", "authres", "das
 ON_DEMAND = ("selectolax", "magic", "oletools", "mailcheck.parse.filetypes", "mailcheck.parse.containers")
 # Start-up costs with no work to do in a one-message process: building dataclasses (inspect comes with them).
 AVOIDED = ("dataclasses", "inspect")
+# setuptools' editable finder module is `__editable___<project>_<version>_finder`.
+EDITABLE = "__editable__"
 # A second message, multipart with an HTML part, as most phishing is: what the lazy imports leave for it.
 MULTIPART = ROOT / "samples" / "phishing.eml"
-MULTIPART_ROW = "mailcheck filter --offline (phishing.eml: multipart, HTML)"
-BASE_MULTIPART_ROW = "base tree: python -m mailcheck filter --offline (phishing.eml)"
 FALLBACK = (b"Received: from a.example.net (a.example.net [192.0.2.1])\n\tby mx.example.org with ESMTP;"
             b" Wed, 18 Nov 2026 12:00:00 +0000\nFrom: Alice <alice@example.net>\nTo: bob@example.org\n"
             b"Subject: hello\nDate: Wed, 18 Nov 2026 11:59:58 +0000\nMessage-ID: <1@example.net>\n\nHi.\n")
@@ -59,26 +78,70 @@ ZONE = {
     "mx.example.org": {"A": ["198.51.100.1"]},
 }
 
-
+INSTALLED, DEV = "installed", "dev venv"
 PASS, EMAIL_RE = "python -c pass", 'python -c "import email, re"'
+OFFLINE = "python -m mailcheck filter --offline"
+FILTER = ["-m", "mailcheck", "filter"]
 
 
-def commands(resolver: str | None, base_tree: Path | None = None) -> dict[str, list[str]]:
-    script = Path(sys.executable).with_name("mailcheck")
-    cmds = {PASS: [sys.executable, "-c", "pass"], EMAIL_RE: [sys.executable, "-c", "import email, re"]}
+class Row(NamedTuple):
+    python: str  # INSTALLED or DEV
+    what: str
+    cmd: list[str]
+    message: Path
+    tree: Path = ROOT
+    base: bool = False  # the --base-tree copy
+
+    @property
+    def name(self) -> str:
+        return f"{self.python}{', base tree' if self.base else ''}: {self.what}"
+
+
+class Work(NamedTuple):
+    """The benchmark's temporary directory: the installed interpreter, the empty cwd, the bytecode cache."""
+    installed: Path
+    cwd: Path
+    pycache: Path
+
+
+def installed_python(where: Path) -> Path:
+    """A venv of this interpreter's base Python at `where` that imports this interpreter's packages
+    without running their site-packages' .pth files (an editable install's finder is started by one);
+    mailcheck itself is not on its path: PYTHONPATH names the tree to run."""
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(where)
+    paths = {"base": str(where), "platbase": str(where)}
+    site_packages = Path(sysconfig.get_path("purelib", "venv", vars=paths))
+    ours = site.getsitepackages() + ([site.getusersitepackages()] if site.ENABLE_USER_SITE else [])
+    lines = "".join(f"{p}\n" for p in dict.fromkeys(ours) if Path(p).is_dir())
+    (site_packages / "mailcheck-dependencies.pth").write_text(lines)
+    return Path(sysconfig.get_path("scripts", "venv", vars=paths)) / Path(sys.executable).name
+
+
+def rows(installed: Path, sample: Path, resolver: str | None, base_tree: Path | None) -> dict[str, Row]:
+    inst, dev = str(installed), sys.executable
+    out = [Row(INSTALLED, PASS, [inst, "-c", "pass"], sample),
+           Row(INSTALLED, EMAIL_RE, [inst, "-c", "import email, re"], sample),
+           Row(INSTALLED, OFFLINE, [inst, *FILTER, "--offline"], sample)]
     if base_tree is not None:
-        cmds["base tree: python -m mailcheck filter --offline"] = [
-            sys.executable, "-m", "mailcheck", "filter", "--offline"]
-    if script.exists():
-        cmds["mailcheck filter --offline"] = [str(script), "filter", "--offline"]
-    cmds["python -m mailcheck filter --offline"] = [sys.executable, "-m", "mailcheck", "filter", "--offline"]
-    if script.exists() and MULTIPART.exists():
-        cmds[MULTIPART_ROW] = [str(script), "filter", "--offline"]
+        out.append(Row(INSTALLED, OFFLINE, [inst, *FILTER, "--offline"], sample, base_tree, True))
+    if MULTIPART.exists():
+        phishing = f"{OFFLINE}, {MULTIPART.name}"
+        out.append(Row(INSTALLED, phishing, [inst, *FILTER, "--offline"], MULTIPART))
         if base_tree is not None:
-            cmds[BASE_MULTIPART_ROW] = [sys.executable, "-m", "mailcheck", "filter", "--offline"]
-    if resolver is not None and script.exists():
-        cmds["mailcheck filter (DNS on 127.0.0.1)"] = [str(script), "filter", "--resolver", resolver]
-    return cmds
+            out.append(Row(INSTALLED, phishing, [inst, *FILTER, "--offline"], MULTIPART, base_tree, True))
+    if resolver is not None:
+        out.append(Row(INSTALLED, "python -m mailcheck filter (DNS on 127.0.0.1)",
+                       [inst, *FILTER, "--resolver", resolver], sample))
+    out += [Row(DEV, PASS, [dev, "-c", "pass"], sample),
+            Row(DEV, EMAIL_RE, [dev, "-c", "import email, re"], sample)]
+    script = Path(dev).with_name("mailcheck")
+    if script.exists():
+        out.append(Row(DEV, "mailcheck filter --offline (console script)", [str(script), "filter", "--offline"],
+                       sample))
+    out.append(Row(DEV, OFFLINE, [dev, *FILTER, "--offline"], sample))
+    if base_tree is not None:
+        out.append(Row(DEV, OFFLINE, [dev, *FILTER, "--offline"], sample, base_tree, True))
+    return {row.name: row for row in out}
 
 
 def start_dns() -> Any:
@@ -91,56 +154,47 @@ def start_dns() -> Any:
     return DnsServer(Zone(ZONE)).start()
 
 
-PYCACHE = tempfile.mkdtemp(prefix="mailcheck-pycache-")
-
-
-def env(tree: Path = ROOT) -> dict[str, str]:
+def env(work: Work, tree: Path = ROOT) -> dict[str, str]:
     """Bytecode is cached as in any installation (the warm-up runs write it), but in a temporary
     directory: PYTHONDONTWRITEBYTECODE would make every run compile every module again (and a
     read-only tree could not keep it)."""
     e = dict(os.environ)
     e.pop("PYTHONDONTWRITEBYTECODE", None)
-    e["PYTHONPYCACHEPREFIX"] = PYCACHE
+    e["PYTHONPYCACHEPREFIX"] = str(work.pycache)
     e["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree), e.get("PYTHONPATH", "")]))
     return e
 
 
-def with_hyperfine(cmds: dict[str, list[str]], message: Path, runs: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "h.json"
-        # hyperfine < 1.16 has no --input: then each command reads the file through the shell, whose
-        # own start-up hyperfine measures first and subtracts.
-        has_input = "--input" in subprocess.run(["hyperfine", "--help"], capture_output=True, text=True).stdout
-        args = ["hyperfine", "--warmup", "3", "--runs", str(runs), "--export-json", str(out), "--style", "none"]
-        args += ["-N", "--input", str(message)] if has_input else []
-        for name, cmd in cmds.items():
-            line = " ".join(_quote(c) for c in cmd)
-            args += ["-n", name, line if has_input else f"{line} < {_quote(str(message))}"]
-        subprocess.run(args, check=True, env=env(), stdout=subprocess.DEVNULL)
-        data = json.loads(out.read_text())
-    return {r["command"]: r["mean"] for r in data["results"]}
+def with_hyperfine(cmds: dict[str, Row], message: Path, runs: int, work: Work) -> dict[str, float]:
+    out = work.pycache.parent / "hyperfine.json"
+    # hyperfine < 1.16 has no --input: then each command reads the file through the shell, whose
+    # own start-up hyperfine measures first and subtracts.
+    has_input = "--input" in subprocess.run(["hyperfine", "--help"], capture_output=True, text=True).stdout
+    args = ["hyperfine", "--warmup", "3", "--runs", str(runs), "--export-json", str(out), "--style", "none"]
+    args += ["-N", "--input", str(message)] if has_input else []
+    for name, row in cmds.items():
+        line = " ".join(_quote(c) for c in row.cmd)
+        args += ["-n", name, line if has_input else f"{line} < {_quote(str(message))}"]
+    subprocess.run(args, check=True, env=env(work), stdout=subprocess.DEVNULL, cwd=work.cwd)
+    return {r["command"]: r["mean"] for r in json.loads(out.read_text())["results"]}
 
 
 def _quote(arg: str) -> str:
     return arg if arg and all(c.isalnum() or c in "/._-=:" for c in arg) else "'" + arg.replace("'", "'\\''") + "'"
 
 
-def with_loop(cmds: dict[str, list[str]], message: Path, runs: int,
-              base_tree: Path | None = None) -> dict[str, tuple[float, float]]:
+def with_loop(cmds: dict[str, Row], runs: int, work: Work) -> dict[str, tuple[float, float]]:
     """(median wall seconds, median CPU seconds) of each command over `runs` alternated rounds."""
-    raw = message.read_bytes()
-    inputs = {name: MULTIPART.read_bytes() if name in (MULTIPART_ROW, BASE_MULTIPART_ROW) else raw for name in cmds}
+    inputs = {name: row.message.read_bytes() for name, row in cmds.items()}
+    envs = {name: env(work, row.tree) for name, row in cmds.items()}
     wall: dict[str, list[float]] = {name: [] for name in cmds}
     cpu: dict[str, list[float]] = {name: [] for name in cmds}
-    envs = {name: env(base_tree) if base_tree is not None and name.startswith("base tree") else env()
-            for name in cmds}
     for i in range(runs + 3):
-        for name, cmd in cmds.items():
+        for name, row in cmds.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
-            # cwd: not the project, so that `python -m mailcheck` finds the tree PYTHONPATH names
-            subprocess.run(cmd, input=inputs[name], stdout=subprocess.DEVNULL, check=True, env=envs[name],
-                           cwd=tempfile.gettempdir())
+            subprocess.run(row.cmd, input=inputs[name], stdout=subprocess.DEVNULL, check=True, env=envs[name],
+                           cwd=work.cwd)
             elapsed = time.perf_counter() - started
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if i >= 3:  # warm-up rounds fill the page cache and the bytecode cache
@@ -149,13 +203,81 @@ def with_loop(cmds: dict[str, list[str]], message: Path, runs: int,
     return {name: (statistics.median(wall[name]), statistics.median(cpu[name])) for name in cmds}
 
 
-def imported(message: Path, wanted: tuple[str, ...]) -> list[str]:
-    """The modules from `wanted` that one offline filter run imports (python -X importtime)."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "mailcheck", "filter", "--offline"],
-                          input=message.read_bytes(), capture_output=True, env=env(), check=True,
-                          cwd=tempfile.gettempdir())
-    names = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.decode().splitlines() if "|" in line}
-    return sorted(h for h in wanted if h in names)
+def imports(row: Row, work: Work) -> set[str]:
+    """Every module one run of the row's command imports (python -X importtime)."""
+    cmd = [row.cmd[0], "-X", "importtime", *row.cmd[1:]]
+    done = subprocess.run(cmd, input=row.message.read_bytes(), capture_output=True, env=env(work, row.tree),
+                          check=True, cwd=work.cwd)
+    return {line.rsplit("|", 1)[-1].strip() for line in done.stderr.decode().splitlines() if "|" in line}
+
+
+def import_report(cmds: dict[str, Row], work: Work) -> list[str]:
+    """The import lines of the report; stops the benchmark when the installed interpreter loads an
+    editable finder (its rows would then not be an installed mailcheck's)."""
+    def names(python: str, what: str) -> set[str]:
+        key = f"{python}: {what}"
+        return imports(cmds[key], work) if key in cmds else set()
+
+    inst_pass, dev_pass = names(INSTALLED, PASS), names(DEV, PASS)
+    inst, dev = names(INSTALLED, OFFLINE), names(DEV, OFFLINE)
+    phishing = names(INSTALLED, f"{OFFLINE}, {MULTIPART.name}")
+    leaked = sorted(n for n in inst_pass | inst | phishing if n.startswith(EDITABLE))
+    if leaked:
+        raise SystemExit(f"the installed interpreter imports {', '.join(leaked)}: its rows would not be "
+                         "an installed mailcheck's")
+    finder = sorted(n for n in dev_pass if n.startswith(EDITABLE))
+
+    def more(dev_names: set[str], inst_names: set[str]) -> str:
+        # -X importtime lists failed imports too (ntpath tries `nt`): keep the modules that exist here
+        found = [n for n in sorted(dev_names - inst_names) if importlib.util.find_spec(n.partition(".")[0])]
+        return f"{len(found)} more modules ({', '.join(n for n in found if '.' not in n) or 'none'})"
+
+    def both(wanted: tuple[str, ...], inst_names: set[str], dev_names: set[str]) -> str:
+        return (f"{INSTALLED} {', '.join(m for m in wanted if m in inst_names) or 'none'}; "
+                f"{DEV} {', '.join(m for m in wanted if m in dev_names) or 'none'}")
+
+    return [
+        f"  editable finder ({EDITABLE}*) imported: {INSTALLED} none; {DEV} {', '.join(finder) or 'none'}",
+        f"  {DEV} against {INSTALLED}: python -c pass loads {more(dev_pass, inst_pass)}; the filter loads "
+        f"{more(dev, inst)}",
+        f"  modules never needed offline, imported: {both(HEAVY, inst, dev)}",
+        f"  modules needed only for some messages, imported for this one: {both(ON_DEMAND, inst, dev)}",
+        f"  start-up costs avoided (dataclasses, inspect), imported: {both(AVOIDED, inst, dev)}"
+        + (f" ({INSTALLED}, {MULTIPART.name}: {', '.join(m for m in AVOIDED if m in phishing) or 'none'})"
+           if phishing else ""),
+    ]
+
+
+def table(cmds: dict[str, Row], means: dict[str, tuple[float, float]], index: int, shown: str) -> list[str]:
+    """One line per command: the figure (CPU when measured, else wall), wall, and the extra over the floors
+    of the same interpreter; then this tree against the base tree and the editable finder's cost."""
+    def value(name: str) -> float:
+        return means[name][index] * 1000
+
+    width = max(len(name) for name in means)
+    lines = [f"  {'command':{width}s} {'CPU ms' if index else 'wall ms':>8s} {'wall ms':>8s}  "
+             "extra over the same interpreter's pass / email,re"]
+    python = ""
+    for name in means:
+        row = cmds[name]
+        if row.python != python:
+            python = row.python
+            lines.append(f"  {'-- installed mailcheck (headline)' if python == INSTALLED else '-- dev venv'}")
+        floor, stdlib = (value(f"{row.python}: {what}") for what in (PASS, EMAIL_RE))
+        lines.append(f"  {name:{width}s} {value(name):8.1f} {means[name][0] * 1000:8.1f}  "
+                     f"{value(name) - floor:+.1f} / {value(name) - stdlib:+.1f} ms")
+    ratios = [f"{row.python} {MULTIPART.name if row.message == MULTIPART else shown} "
+              f"{value(name) / value(base.name):.2f}"
+              for name, row in cmds.items() if not row.base
+              for base in cmds.values() if base.base and (base.python, base.what) == (row.python, row.what)
+              if base.name in means and name in means]
+    if ratios:
+        lines.append(f"  this tree / base tree: {'; '.join(ratios)}")
+    pass_cost = value(f"{DEV}: {PASS}") - value(f"{INSTALLED}: {PASS}")
+    filter_cost = value(f"{DEV}: {OFFLINE}") - value(f"{INSTALLED}: {OFFLINE}")
+    lines.append(f"  what the editable install costs (dev venv - installed): python -c pass {pass_cost:+.1f} ms, "
+                 f"{OFFLINE} {filter_cost:+.1f} ms (the filter imports most of the finder's modules itself)")
+    return lines
 
 
 def main() -> None:
@@ -166,41 +288,36 @@ def main() -> None:
     parser.add_argument("--hyperfine", action="store_true", help="time with hyperfine (wall means, not paired)")
     args = parser.parse_args()
     message = args.message or ROOT / "samples" / "clean.eml"
-    with tempfile.NamedTemporaryFile(suffix=".eml", delete=False) as tmp:
-        tmp.write(message.read_bytes() if message.exists() else FALLBACK)
-    sample = Path(tmp.name)
-    server = start_dns()
     use_hyperfine = args.hyperfine and shutil.which("hyperfine") is not None
-    try:
-        # hyperfine runs every command in one environment: the base tree needs its own PYTHONPATH
-        cmds = commands(server.resolver if server is not None else None, None if use_hyperfine else args.base_tree)
-        if use_hyperfine:  # hyperfine gives every command the same input
-            cmds.pop(MULTIPART_ROW, None)
-        if use_hyperfine:
-            means = {name: (mean, float("nan")) for name, mean in with_hyperfine(cmds, sample, args.runs).items()}
-        else:
-            means = with_loop(cmds, sample, args.runs, args.base_tree)
-        heavy, on_demand, avoided = imported(sample, HEAVY), imported(sample, ON_DEMAND), imported(sample, AVOIDED)
-        avoided_multipart = imported(MULTIPART, AVOIDED) if MULTIPART.exists() else []
-    finally:
-        sample.unlink()
-        shutil.rmtree(PYCACHE, ignore_errors=True)
-        if server is not None:
-            server.stop()
+    with tempfile.TemporaryDirectory(prefix="mailcheck-startup-") as tmp:
+        work = Work(installed_python(Path(tmp) / "installed"), Path(tmp) / "cwd", Path(tmp) / "pycache")
+        work.cwd.mkdir()
+        base_python = work.installed.resolve()
+        sample = Path(tmp) / "message.eml"
+        sample.write_bytes(message.read_bytes() if message.exists() else FALLBACK)
+        server = start_dns()
+        try:
+            cmds = rows(work.installed, sample, server.resolver if server is not None else None, args.base_tree)
+            report = import_report(cmds, work)  # first: it stops the benchmark if the installed rows are not
+            if use_hyperfine:  # one environment and one input for every command: this tree, the sample
+                cmds = {name: row for name, row in cmds.items() if not row.base and row.message == sample}
+                means = {name: (mean, float("nan")) for name, mean in with_hyperfine(cmds, sample, args.runs,
+                                                                                      work).items()}
+            else:
+                means = with_loop(cmds, args.runs, work)
+        finally:
+            if server is not None:
+                server.stop()
     shown = message.name if message.exists() else "(built in)"
     how = "hyperfine, wall means" if use_hyperfine else "alternated rounds, medians"
-    print(f"filter start-up, {args.runs} runs each ({how}), message {shown}")
-    index = 0 if use_hyperfine else 1  # CPU seconds when measured, else wall
-    floor, stdlib = means[PASS][index], means[EMAIL_RE][index]
-    print(f"  {'command':58s} {'CPU ms' if index else 'wall ms':>8s} {'wall ms':>8s}  extra over pass / over email,re")
-    for name, (wall, cpu) in means.items():
-        value = (cpu if index else wall) * 1000
-        print(f"  {name:58s} {value:8.1f} {wall * 1000:8.1f}  {value - floor * 1000:+.1f} / "
-              f"{value - stdlib * 1000:+.1f} ms")
-    print("  modules never needed offline, imported:", ", ".join(heavy) or "none")
-    print("  modules needed only for some messages, imported for this one:", ", ".join(on_demand) or "none")
-    print("  start-up costs avoided (dataclasses, inspect), imported:", ", ".join(avoided) or "none",
-          f"(for {MULTIPART.name}: {', '.join(avoided_multipart) or 'none'})")
+    print(f"filter start-up, {args.runs} runs each ({how}), message {shown}, load average "
+          f"{os.getloadavg()[0]:.1f}")
+    print(f"  installed: a venv of {base_python} whose .pth names the dev venv's site-packages as a plain path")
+    print(f"  (its .pth files are not run), the tree on PYTHONPATH; dev venv: {sys.executable}; cwd: an empty")
+    print(f"  directory; {MULTIPART.name}: multipart with an HTML part (what the lazily imported readers cost)")
+    lines = table(cmds, means, 0 if use_hyperfine else 1, shown)
+    print("\n".join(lines))
+    print("\n".join(report))
 
 
 if __name__ == "__main__":

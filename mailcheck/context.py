@@ -7,13 +7,14 @@ them directly, without an import cycle back to the code that runs them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from mailcheck.lookup.contract import DnsClient, OfflineDns
 from mailcheck.lookup.honesty import ResolverCheck
 from mailcheck.model import Boundary, ContinuumStep, HopView
 from mailcheck.parse.message import Message
 from mailcheck.probe.cache import ProbeCache
+from mailcheck.value_types import NamedTuple
 
 if TYPE_CHECKING:  # the engines import dkimpy and pyspf (~260 ms): loaded only when a check runs them
     from mailcheck.auth.arc import ArcResult

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import NamedTuple
+
+from mailcheck.value_types import NamedTuple
 
 
 class Label(str, Enum):

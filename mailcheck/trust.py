@@ -7,13 +7,14 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from mailcheck.context import Context, Facts
 from mailcheck.model import Boundary, EntryClient, Hop, HopView
 from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.received import parse_received
 from mailcheck.providers.recognise import Decision, ProviderWalk
+from mailcheck.value_types import NamedTuple
 
 if TYPE_CHECKING:
     from mailcheck.parse.message import Message

@@ -6,7 +6,7 @@ import base64
 import logging
 import re
 from enum import Enum
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 import dkim
 from dkim.canonicalization import CanonicalizationPolicy, InvalidCanonicalizationPolicyError
@@ -25,6 +25,7 @@ from mailcheck.auth.dkimpy_message import with_message
 from mailcheck.auth.outcomes import CHECKED_FORGED, CHECKED_VALID, NOT_RUN, UNDECIDED, LabelledByOutcome, OutcomeTable
 from mailcheck.lookup.contract import DnsClient
 from mailcheck.parse.message import Message
+from mailcheck.value_types import NamedTuple
 
 _LOG = logging.getLogger("mailcheck.dkimpy.arc")
 _LOG.addHandler(logging.NullHandler())

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from functools import cache
+from typing import TYPE_CHECKING
 
 import authres
 
-from mailcheck.auth.arc import ArcResult
-from mailcheck.auth.dkim_key import KeyProblem
-from mailcheck.auth.dkim_verify import DkimOutcome, DkimResult
-from mailcheck.auth.dmarc import DmarcResult, SpfIdentity, spf_identity
 from mailcheck.context import Results
 from mailcheck.lookup.domains import domain_of
+from mailcheck.value_types import NamedTuple
+
+if TYPE_CHECKING:  # the comparison's types: reading a header (the offline filter's use) loads no dkimpy
+    from mailcheck.auth.arc import ArcResult
+    from mailcheck.auth.dkim_verify import DkimOutcome, DkimResult
+    from mailcheck.auth.dmarc import DmarcResult, SpfIdentity
 
 _FEATURES = authres.all_features()  # dkim header.b (RFC 6008), arc (RFC 8617), dmarc, …
 
@@ -66,16 +69,22 @@ def parse(value: str) -> AuthResults | None:
 
 # -- comparison with the re-check ---------------------------------------------------------------------
 
-_KEY_GONE = {
-    DkimOutcome.NO_KEY: "is gone ({status})",
-    DkimOutcome.KEY_REVOKED: "is revoked (empty p=)",
-    DkimOutcome.KEY_INVALID: "is no longer a usable key",
-}
+@cache
+def _key_gone() -> dict[DkimOutcome, str]:
+    from mailcheck.auth.dkim_result import DkimOutcome
+
+    return {
+        DkimOutcome.NO_KEY: "is gone ({status})",
+        DkimOutcome.KEY_REVOKED: "is revoked (empty p=)",
+        DkimOutcome.KEY_INVALID: "is no longer a usable key",
+    }
 
 
 def compare(headers: Sequence[AuthResults], results: Results) -> tuple[str, ...]:
     """Evidence sentences: what our own servers recorded at receipt next to what the re-check finds now,
     with the likely reason for each difference. `results` are facts.results."""
+    from mailcheck.auth.dmarc import spf_identity
+
     sentences: list[str] = []
     dkim = results.dkim or ()
     dmarc, arc = results.dmarc, results.arc
@@ -132,12 +141,16 @@ def _compare_dkim(authserv: str, method: ArMethod, dkim: Sequence[DkimResult]) -
 
 
 def _dkim_pass_then(result: DkimResult, now: str) -> str:
+    from mailcheck.auth.dkim_key import KeyProblem
+    from mailcheck.auth.dkim_result import DkimOutcome
+
     key = result.key
     if result.passed:
         return f"now {now} verifies too"
-    if result.outcome in _KEY_GONE and key is not None:
+    key_gone = _key_gone()
+    if result.outcome in key_gone and key is not None:
         status = key.answer.status.value.upper() if key.answer else "invalid name"
-        gone = _KEY_GONE[result.outcome].format(status=status)
+        gone = key_gone[result.outcome].format(status=status)
         body = ""
         if result.body_matched:
             body = "; the body hash still matches, so the body is unchanged since signing"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import binascii
 import re
 from enum import Enum
-from typing import NamedTuple
 
 import dkim
 from dkim.util import InvalidTagValueList, parse_tag_value
 
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
 from mailcheck.parse.lazy_pattern import lazy_compile
+from mailcheck.value_types import NamedTuple
 
 # RFC 8301 §3.2: verifiers MUST NOT consider signatures made with RSA keys under 1024 bits valid.
 MIN_RSA_BITS = 1024

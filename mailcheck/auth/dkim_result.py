@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 import dkim
 
 from mailcheck.auth.dkim_key import DkimKey, KeyProblem
 from mailcheck.auth.outcomes import CHECKED_FORGED, CHECKED_VALID, NOT_RUN, UNDECIDED, LabelledByOutcome, OutcomeTable
+from mailcheck.value_types import NamedTuple
 
 
 class DkimOutcome(str, Enum):

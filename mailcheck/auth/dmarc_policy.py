@@ -3,11 +3,10 @@ and which of p=, sp= or np= (RFC 9091) applies to the From domain."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from mailcheck.auth.dmarc_result import DmarcOutcome, DmarcPolicy
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
 from mailcheck.parse.lazy_pattern import lazy_compile
+from mailcheck.value_types import NamedTuple
 
 POLICIES = ("none", "quarantine", "reject")  # weakest first
 _VERSION = lazy_compile(r"^\s*v\s*=\s*DMARC1\s*(;|$)")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from mailcheck.auth.outcomes import CHECKED_FORGED, CHECKED_VALID, NOT_RUN, UNDECIDED, LabelledByOutcome, OutcomeTable
 from mailcheck.lookup.contract import DnsAnswer
+from mailcheck.value_types import NamedTuple
 
 # pyspf results that are a decision about the identity (RFC 7208 §2.6; "unknown" is pyspf's old name for
 # permerror). temperror ("error"), and pyspf's local/trusted/ambiguous outcomes, decide nothing.

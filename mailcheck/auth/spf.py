@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
 from mailcheck.model import Basis, Label
+from mailcheck.value_types import NamedTuple
 
 if TYPE_CHECKING:
     from mailcheck.model import EntryClient

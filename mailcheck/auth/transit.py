@@ -18,13 +18,13 @@ Residual risk, accepted on purpose: a sender can add list headers to a copied si
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from mailcheck.auth.arc import ArcResult, ArcSet
 from mailcheck.auth.authresults import parse as parse_authresults
 from mailcheck.auth.dkim_result import DkimOutcome, DkimResult
 from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.message import Message
+from mailcheck.value_types import NamedTuple
 
 # Header fields a list may rewrite: a broken signature over them is what list handling does.
 LIST_CHANGED_FIELDS = frozenset({

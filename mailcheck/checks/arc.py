@@ -64,7 +64,10 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
         yield Finding("arc", "no ARC chain", Label.UNVERIFIABLE, ("the message has no ARC header fields",), ID,
                       Basis.UNDECIDED)
         return
-    from mailcheck.auth.arc import verify_chain  # dkimpy (and dnspython) load only when there is a chain
+    from mailcheck.auth.dkimpy_import import dkimpy_without_its_dns
+
+    with dkimpy_without_its_dns():  # dkimpy loads only when there is a chain, and without dnspython
+        from mailcheck.auth.arc import verify_chain
 
     result = verify_chain(facts.message, ctx.dns)
     if facts.message.body_rebuilt:  # an Outlook .msg: no body hash can be checked (auth/rebuilt_body.py)

@@ -13,6 +13,7 @@ from functools import cache
 
 from mailcheck.context import Context, Facts
 from mailcheck.model import Basis, Finding, Label
+from mailcheck.parse.pattern_cache import compile_pattern
 from mailcheck.parse.urls import tags_to_spaces
 
 ID = "body-claims"
@@ -43,7 +44,7 @@ _ASCII_LOOKALIKES = "\u0130\u0131\u017f\u212a"  # İ ı ſ K(elvin)
 
 @cache
 def _pattern(pattern: str, flags: int) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
+    return compile_pattern(pattern, flags)
 
 
 def run(facts: Facts, ctx: Context) -> Iterator[Finding]:

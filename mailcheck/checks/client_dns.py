@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from mailcheck.auth.spf import SpfResult
 from mailcheck.context import Context, Facts
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
 from mailcheck.model import Basis, EntryClient, Finding, Label
 from mailcheck.trust import entry_client
+from mailcheck.value_types import NamedTuple
 
 ID = "client-dns"
 SUMMARY = "the entry client's HELO name (SPF HELO) and forward-confirmed reverse DNS"

@@ -84,7 +84,10 @@ def run(facts: Facts, ctx: Context) -> Iterator[Finding]:
                       ("the message carries no DKIM signature, so no domain vouches for its content",),
                       ID, Basis.UNDECIDED)
         return
-    from mailcheck.auth.dkim_verify import verify_all  # dkimpy (and dnspython) load only when there is a signature
+    from mailcheck.auth.dkimpy_import import dkimpy_without_its_dns
+
+    with dkimpy_without_its_dns():  # dkimpy loads only when there is a signature, and without dnspython
+        from mailcheck.auth.dkim_verify import verify_all
     from mailcheck.auth.transit import relabelled
 
     results = verify_all(facts.message, ctx.dns, ctx.now)

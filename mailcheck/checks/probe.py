@@ -123,10 +123,17 @@ def _ascii_cached(domain: str) -> str | None:
 
 
 def _ascii(domain: str) -> str | None:
-    try:
-        domain = domain.encode("idna").decode("ascii")  # IDNA 2003 (stdlib): enough to find an MX
-    except UnicodeError:
-        return None
+    if domain.isascii():
+        # What the idna codec does with an ASCII name, without loading it (and stringprep: ~1.5 ms of a filter
+        # start): the name unchanged, refused when a label before the last is empty, or any is over 63.
+        labels = domain.split(".")
+        if any(not 0 < len(label) < 64 for label in labels[:-1]) or len(labels[-1]) >= 64:
+            return None
+    else:
+        try:
+            domain = domain.encode("idna").decode("ascii")  # IDNA 2003 (stdlib): enough to find an MX
+        except UnicodeError:
+            return None
     return domain if safe_hostname(domain) else None
 
 

@@ -22,13 +22,13 @@ several domains).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from mailcheck.context import Context, Facts
 from mailcheck.continuum import step
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus
 from mailcheck.model import Basis, Finding, Label, StepStatus
 from mailcheck.parse.envelope import address_domain, envelope_sender
+from mailcheck.value_types import NamedTuple
 
 ID = "sender-domain"
 SUMMARY = "the envelope-sender and From domains exist in DNS (A/AAAA/MX, RFC 7505 null MX)"

@@ -39,7 +39,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
-from typing import NamedTuple
 from urllib.parse import unquote
 
 from mailcheck.context import Context, Facts
@@ -49,6 +48,7 @@ from mailcheck.model import Basis, Finding, Label
 from mailcheck.parse.message_links import message_links
 from mailcheck.parse.rewritten_links import see_through
 from mailcheck.parse.urls import LINK_CAP, Link, bare_urls, host_named_by, split_url
+from mailcheck.value_types import NamedTuple
 
 ID = "urls"
 SUMMARY = "whether each link's visible text names the host it really goes to"

@@ -8,7 +8,6 @@ runs unlimited, as it always could.
 from __future__ import annotations
 
 import signal
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -26,19 +25,18 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise BudgetExceeded
 
 
-def can_limit() -> bool:
-    """Whether time_limit can be enforced here (signals reach only the main thread)."""
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-
-
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[bool]:
     """Raise BudgetExceeded in the block once `seconds` of wall clock have passed (None: no limit).
     Yields whether the limit is enforced; the previous SIGALRM handler is back afterwards."""
-    if seconds is None or not can_limit():
+    if seconds is None or not hasattr(signal, "setitimer"):
         yield False
         return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+    except ValueError:  # not the main thread, the only one signals reach: the block runs unlimited
+        yield False
+        return
     try:
         signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-6))  # 0 would mean "no timer"
         yield True

@@ -8,7 +8,9 @@ and whether the TOML config file may set it too (under the option's own name wit
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import Literal
+
+from mailcheck.value_types import NamedTuple
 
 # How the command line reads the option's value:
 #   flag           no value; present → True

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mailcheck.commands.options_table import ANALYSIS_OPTIONS, BY_FLAG, CONFIG_KEYS, OptionSpec
 from mailcheck.context import Context, MtaEvidence
 from mailcheck.lookup.contract import DnsClient
 from mailcheck.probe.cache import ProbeCache
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 CONFIG_ENV = "MAILCHECK_CONFIG"
-DEFAULT_CONFIG = Path("~/.config/mailcheck/config.toml")
+DEFAULT_CONFIG = "~/.config/mailcheck/config.toml"
 
 
 class SettingsError(ValueError):
@@ -131,7 +134,11 @@ def parse_now(text: str) -> datetime:
 def load_config(path: Path | None) -> dict[str, Any]:
     """The TOML config file: --config, else $MAILCHECK_CONFIG, else ~/.config/mailcheck/config.toml."""
     explicit = path is not None or CONFIG_ENV in os.environ
-    candidate = path or Path(os.environ.get(CONFIG_ENV, str(DEFAULT_CONFIG))).expanduser()
+    if not explicit and _no_default_config():
+        return {}
+    from pathlib import Path  # start-up: the usual filter run, with no config file, does without pathlib
+
+    candidate = path or Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG)).expanduser()
     if not candidate.exists():
         if explicit:
             raise SettingsError(f"config file {candidate} does not exist")
@@ -142,6 +149,21 @@ def load_config(path: Path | None) -> dict[str, Any]:
         return tomllib.loads(candidate.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SettingsError(f"config file {candidate}: {exc}") from exc
+
+
+def _no_default_config() -> bool:
+    """True when DEFAULT_CONFIG is not there, as Path(DEFAULT_CONFIG).expanduser().exists() finds; False also
+    when that would raise (no home directory, an error other than "not there"), so that it does."""
+    candidate = os.path.expanduser(DEFAULT_CONFIG)
+    if candidate[:1] == "~":
+        return False
+    try:
+        os.stat(candidate)
+    except OSError as exc:
+        return exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # pathlib's "not there"
+    except ValueError:  # a NUL in the path
+        return True
+    return False
 
 
 # What a config value must be, by the option's kind (a repeatable option takes a list of strings).

@@ -1,8 +1,16 @@
-"""Data tables shipped with mailcheck (package data, read with read_text)."""
+"""Data tables shipped with mailcheck (package data, read with read_text or read_json)."""
 
 from __future__ import annotations
 
+import contextlib
+import marshal
 import os
+import sys
+from typing import Any
+
+from mailcheck.user_cache import cache_dir
+
+_FORMAT = 1  # of the snapshot files read_json keeps
 
 
 def read_text(name: str) -> str:
@@ -15,3 +23,44 @@ def read_text(name: str) -> str:
         from importlib.resources import files
 
         return files(__name__).joinpath(name).read_text(encoding="utf-8")
+
+
+def read_json(name: str) -> Any:
+    """The shipped JSON object `name`, parsed. Importing json and parsing the tables cost ~2 ms of every filter
+    start-up (one process per message), so the parsed value is kept as a marshal snapshot in the user's cache,
+    keyed by the file's size and modification time and the Python version; marshal runs no code when loading
+    and gives back the same dicts, lists and strings. Without a usable snapshot the file is parsed as before."""
+    path = _snapshot_path(name)
+    if path is not None:
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+            with open(path, "rb") as handle:
+                data = marshal.loads(handle.read())
+            if isinstance(data, dict):
+                return data
+    import json
+
+    data = json.loads(read_text(name))
+    if path is not None:
+        _store(path, data)
+    return data
+
+
+def _snapshot_path(name: str) -> str | None:
+    try:
+        stat = os.stat(os.path.join(os.path.dirname(__file__), name))
+    except OSError:
+        return None  # inside a zip: no snapshot
+    key = f"{_FORMAT}-{sys.version_info[0]}{sys.version_info[1]}-{stat.st_size}-{stat.st_mtime_ns}"
+    return os.path.join(cache_dir(), f"data-{name.partition('.')[0]}-{key}.marshal")
+
+
+def _store(path: str, data: Any) -> None:
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        with open(temporary, "wb") as handle:
+            marshal.dump(data, handle)
+        os.replace(temporary, path)  # readers see the old file or the whole new one
+    except (OSError, ValueError):  # ValueError: a value marshal cannot write (JSON gives none)
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)

@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from enum import Enum
 from functools import cached_property
-from typing import NamedTuple, Protocol
+from typing import Protocol
+
+from mailcheck.value_types import NamedTuple
 
 
 class DnsStatus(str, Enum):

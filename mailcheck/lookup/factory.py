@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mailcheck.lookup.contract import DnsClient, OfflineDns
-from mailcheck.lookup.record import Recorder, ReplayDns, load_record
-from mailcheck.lookup.resolver import Resolver
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT_TIMEOUT = 3.0  # seconds per lookup
 DEFAULT_BUDGET = 10.0  # seconds of DNS per message
@@ -42,6 +43,10 @@ def make_dns(offline: bool, resolvers: list[str], timeout: float = DEFAULT_TIMEO
     bad --resolver or an unreadable replay file (the CLI's usage error). Call close() at the end."""
     if offline:
         return OfflineDns()
+    # Only a run that asks or replays DNS loads the resolver and the record file's reader (json, threading).
+    from mailcheck.lookup.record import Recorder, ReplayDns
+    from mailcheck.lookup.resolver import Resolver
+
     if replay is not None:
         client = ReplayDns(replay)  # read before the record file is opened: they may be one file
         if record is not None:
@@ -58,6 +63,8 @@ def check_dns_options(offline: bool, resolvers: Iterable[str], replay: Path | No
     if offline:
         return
     if replay is not None:
+        from mailcheck.lookup.record import load_record
+
         load_record(replay)
         return
     for text in resolvers:

@@ -37,10 +37,10 @@ once); a lock makes the threads of one process wait for a single check.
 
 from __future__ import annotations
 
+import _thread  # the lock alone: threading is a start-up cost the filter does not need
 import contextvars
-import threading
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import Any
 
 from mailcheck.lookup.contract import (
     DnsAnswer,
@@ -51,6 +51,7 @@ from mailcheck.lookup.contract import (
     WrappedDns,
     normalise_name,
 )
+from mailcheck.value_types import NamedTuple
 
 ROOT = "."
 # Failures a server sent (not silence): checking then costs no waiting, and tells the run why nothing answers.
@@ -171,7 +172,7 @@ class ResolverCheck:
     """The run's verdict about its resolver, and the client the checks are given (see module doc)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self._client: DnsClient | None = None
         self._checked: CheckedDns | None = None
         self._result: Honesty | None = None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import NamedTuple
 
 from mailcheck.lookup.contract import DnsAnswer, DnsClient, DnsStatus, normalise_name
+from mailcheck.value_types import NamedTuple
 
 
 class RouteKind(str, Enum):

@@ -18,6 +18,8 @@ import os
 import sys
 from typing import Any
 
+from mailcheck.user_cache import cache_dir
+
 _FORMAT = 2  # 1: one frozenset of rules; 2: the rules grouped by last label
 
 
@@ -45,11 +47,6 @@ class _RulesByLastLabel:
         return rule in rules
 
 
-def _cache_dir() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "mailcheck")
-
-
 def _snapshot_path(module: Any) -> str | None:
     try:
         stat = os.stat(module.PSLFILE)
@@ -57,13 +54,14 @@ def _snapshot_path(module: Any) -> str | None:
         return None
     version = getattr(module, "__version__", "") or ""
     key = f"{_FORMAT}-{sys.version_info[0]}{sys.version_info[1]}-{version}-{stat.st_size}-{stat.st_mtime_ns}"
-    return os.path.join(_cache_dir(), f"psl-{key}.marshal")
+    return os.path.join(cache_dir(), f"psl-{key}.marshal")
 
 
 def _load(path: str, cls: Any) -> Any | None:
     try:
         with open(path, "rb") as handle:
-            data = marshal.load(handle)
+            # loads of the whole file: load(handle) reads it a few bytes at a time (3.6 vs 0.6 ms)
+            data = marshal.loads(handle.read())
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if not (isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], dict)

@@ -11,10 +11,11 @@ import binascii
 import quopri
 from collections.abc import Iterator
 from email.message import Message as EmailMessage
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from mailcheck.parse.message import decode_words
 from mailcheck.parse.mime_params import names_no_file
+from mailcheck.value_types import NamedTuple
 
 if TYPE_CHECKING:
     from mailcheck.parse.message import Message

@@ -10,16 +10,15 @@ name is a service word ("Apple Support", "Chase Bank", "UPS"), never in "Apple V
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from fnmatch import fnmatchcase
 from functools import lru_cache
-from typing import NamedTuple
 
-from mailcheck.data import read_text
+from mailcheck.data import read_json
 from mailcheck.lookup.domains import registrable_domain
 from mailcheck.parse.skeleton import skeleton
+from mailcheck.value_types import NamedTuple
 
 _WORDS = re.compile(r"[^\W_]+")
 # From a word's start only: unanchored, every position of a long word without "@" rescans the rest of it.
@@ -113,7 +112,7 @@ class BrandTable(NamedTuple):
 @lru_cache(maxsize=1)
 def brand_table() -> BrandTable:
     """The shipped table, parsed once per process."""
-    data = json.loads(read_text("brands.json"))
+    data = read_json("brands.json")
     brands = tuple(
         Brand(
             name=row["name"], aliases=tuple(row["aliases"]), domains=tuple(row["domains"]),

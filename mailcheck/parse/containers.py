@@ -12,7 +12,8 @@ import contextlib
 import io
 import warnings
 from enum import StrEnum
-from typing import NamedTuple
+
+from mailcheck.value_types import NamedTuple
 
 MEMBER_CAP = 1000  # zip members listed; an archive can claim millions of entries in a small directory
 

@@ -13,10 +13,12 @@ another (KIND_OF_EXTENSION). These tables say what a type *is*; deciding what is
 
 from __future__ import annotations
 
-import threading
+import _thread  # the lock alone: threading is a start-up cost the filter does not need
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
+
+from mailcheck.value_types import NamedTuple
 
 
 class Kind(StrEnum):
@@ -182,7 +184,7 @@ class Sniffed(NamedTuple):
     kind: Kind | None  # None when libmagic is unavailable or could not tell (application/octet-stream)
 
 
-_LOCK = threading.Lock()  # one libmagic cookie per mode is shared; libmagic cookies are not thread-safe
+_LOCK = _thread.allocate_lock()  # one libmagic cookie per mode is shared; libmagic cookies are not thread-safe
 
 
 @lru_cache(maxsize=1)

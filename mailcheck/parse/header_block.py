@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from mailcheck.parse.field_name import FIELD_NAME, FIELD_START
 from mailcheck.parse.lazy_pattern import lazy_compile
+from mailcheck.value_types import NamedTuple
 
 LF, CRLF, CR = b"\n", b"\r\n", b"\r"
 

@@ -9,11 +9,11 @@ Both readings give the same fields.
 from __future__ import annotations
 
 from itertools import repeat
-from typing import NamedTuple
 
 from mailcheck.parse.field_name import FIELD_NAME
 from mailcheck.parse.header_block import CR, ITEM_LF, Block, named_items
 from mailcheck.parse.lazy_pattern import lazy_compile
+from mailcheck.value_types import NamedTuple
 
 # Fields read from one header block. Real messages have a few hundred at most (a long Received chain, a
 # provider's stamps); past this many, the rest of the block is left out and the report says so: the fields

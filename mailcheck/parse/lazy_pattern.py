@@ -5,12 +5,15 @@ about 40, and `re` compiles in pure Python (~0.1 ms a pattern on a slow build). 
 stand-in that compiles on the first attribute read and then puts the compiled pattern's bound methods in
 its own `__dict__`, so every later `P.search(...)` is one dictionary lookup away from the C method, as
 with a module-level `re.compile`. Patterns that module code reads while loading simply compile then.
+The compiling itself is mostly skipped after the first run: parse/pattern_cache.py keeps what `re` makes.
 """
 
 from __future__ import annotations
 
 import re
 from typing import AnyStr, cast
+
+from mailcheck.parse.pattern_cache import compile_pattern
 
 # What callers use of a compiled pattern; bound once, on the first use.
 _ATTRIBUTES = ("match", "fullmatch", "search", "finditer", "findall", "sub", "subn", "split", "scanner",
@@ -41,7 +44,7 @@ class _Uncompiled(_Pattern):
         # Only reached while an attribute is missing from __dict__, i.e. before the first compile.
         if name.startswith("__"):
             raise AttributeError(name)
-        compiled = re.compile(self._source, self._flags)
+        compiled = compile_pattern(self._source, self._flags)
         for attribute in _ATTRIBUTES:
             self.__dict__[attribute] = getattr(compiled, attribute)
         self.__class__ = _Compiled  # type: ignore[assignment]  # the same layout: only the class changes

@@ -18,11 +18,11 @@ from __future__ import annotations
 import unicodedata
 from enum import Enum
 from functools import lru_cache
-from typing import NamedTuple
 
 from mailcheck.lookup.domains import registrable_domain
 from mailcheck.parse.brands import Brand, brand_table
 from mailcheck.parse.skeleton import skeleton
+from mailcheck.value_types import NamedTuple
 
 # ASCII sequences UTS #39's confusables table maps to one letter; for domains only (in a person's name
 # "rn" is just "rn").

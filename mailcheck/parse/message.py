@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from email.message import Message as EmailMessage
 from functools import cached_property, lru_cache
-from typing import NamedTuple
 
 from mailcheck.parse.addresses_parse import read_addresses
 from mailcheck.parse.encoded_words import decode_words as decode_words  # re-exported for the checks
@@ -16,6 +15,7 @@ from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.lean_mime import stdlib_parse
 from mailcheck.parse.mime_params import content_charset, names_no_file
 from mailcheck.parse.text_window import window
+from mailcheck.value_types import NamedTuple
 
 _LINE = lazy_compile(rb"[^\n]*\n|[^\n]+")
 _LONE_CR = lazy_compile(rb"\r(?!\n)")

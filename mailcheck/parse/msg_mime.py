@@ -14,7 +14,8 @@ import base64
 import hashlib
 import re
 from email.utils import encode_rfc2231
-from typing import NamedTuple
+
+from mailcheck.value_types import NamedTuple
 
 _MIME_FIELDS = (b"content-type", b"content-transfer-encoding")
 _FIELD = re.compile(rb"([!-9;-~]+)[ \t]*:")

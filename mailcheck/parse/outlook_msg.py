@@ -17,9 +17,10 @@ import contextlib
 import io
 import logging
 from email.utils import format_datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from mailcheck.parse.msg_mime import MsgContent, MsgPart, rebuilt_message
+from mailcheck.value_types import NamedTuple
 
 MAX_DEPTH = 3  # Outlook items attached to Outlook items: deeper ones are listed, not rebuilt
 MAX_ATTACHMENTS = 200  # a sender chooses how many; each is read into memory

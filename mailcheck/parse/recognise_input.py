@@ -10,11 +10,14 @@ file (MS-CFB magic D0 CF 11 E0 A1 B1 1A E1) whose directory names MAPI property 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple, Protocol
+from typing import Protocol
+
+from mailcheck.value_types import NamedTuple
 
 OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
-# Directory entry names are UTF-16LE (MS-CFB §2.6.1); every .msg has property streams named so.
-_MSG_STREAM = "__substg1.0_".encode("utf-16-le")
+# Directory entry names are UTF-16LE (MS-CFB §2.6.1); every .msg has property streams named so. (ASCII in
+# UTF-16LE, spelt out: the utf-16-le codec would be one more module for every filter start to load.)
+_MSG_STREAM = "".join(f"{c}\0" for c in "__substg1.0_").encode("ascii")
 
 OUTLOOK_MSG = "outlook-msg"
 RFC5322 = "rfc5322"

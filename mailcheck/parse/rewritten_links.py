@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from mailcheck.parse.rewriter_marks import may_be_wrapped
 from mailcheck.parse.urls import Link, split_url
+from mailcheck.value_types import NamedTuple
 
 if TYPE_CHECKING:
     from mailcheck.parse.rewriters import Unwrapped

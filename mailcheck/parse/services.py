@@ -6,11 +6,10 @@ not the size of the table.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from typing import NamedTuple
 
-from mailcheck.data import read_text
+from mailcheck.data import read_json
+from mailcheck.value_types import NamedTuple
 
 
 class Service(NamedTuple):
@@ -27,7 +26,7 @@ class ServiceTable(NamedTuple):
 
 @lru_cache(maxsize=1)
 def service_table() -> ServiceTable:
-    data = json.loads(read_text("services.json"))
+    data = read_json("services.json")
     exact: dict[str, list[tuple[str, Service]]] = {}
     subdomain_only: dict[str, Service] = {}
     for kind, entries in data["services"].items():

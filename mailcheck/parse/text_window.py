@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from typing import NamedTuple
+
+from mailcheck.value_types import NamedTuple
 
 TEXT_LIMIT = 4 * 1024 * 1024  # characters of one text part read whole
 HEAD = TEXT_LIMIT // 2  # of a bigger part, the first HEAD and the last TAIL characters are read

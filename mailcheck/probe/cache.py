@@ -13,7 +13,7 @@ probes made is the size of the shared mapping, so the limit holds for the whole 
 
 from __future__ import annotations
 
-import threading
+import _thread  # the lock alone: threading is a start-up cost the filter does not need
 from collections.abc import Callable, MutableMapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ class ProbeCache:
     def __init__(self, store: MutableMapping[str, DomainProbe] | None = None,
                  lock: AbstractContextManager[Any] | None = None) -> None:
         self._done: MutableMapping[str, DomainProbe] = store if store is not None else {}
-        self._lock: AbstractContextManager[Any] = lock if lock is not None else threading.Lock()
+        self._lock: AbstractContextManager[Any] = lock if lock is not None else _thread.allocate_lock()
 
     @property
     def made(self) -> int:

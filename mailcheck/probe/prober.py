@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from typing import NamedTuple
 
 from mailcheck.lookup.contract import DnsAnswer, DnsClient
 from mailcheck.lookup.mx import MailRoute, RouteKind, host_addresses, mail_route
@@ -11,6 +10,7 @@ from mailcheck.probe.addresses import refusal
 from mailcheck.probe.smtp import Session, converse
 from mailcheck.probe.vocabulary import Outcome
 from mailcheck.reporters.sanitize import safe_text
+from mailcheck.value_types import NamedTuple
 
 # Connection attempts per domain: an MTA tries the next MX when one is down (RFC 5321 §5.1); we try a
 # few, so one dead host does not hide a live one, but a long MX list cannot make us knock on many doors.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from mailcheck.value_types import NamedTuple
 
 if TYPE_CHECKING:  # the SMTP client loads only when probing
     from mailcheck.probe.prober import DomainProbe

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import socket
 import time
-from typing import NamedTuple
 
 from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.probe.vocabulary import CalloutAnswer, Outcome
 from mailcheck.reporters.sanitize import safe_text
+from mailcheck.value_types import NamedTuple
 
 # RFC 5321 §4.5.3.1.5 allows 512 octets per reply line; real servers exceed it a little, so allow more,
 # but bound a reply as a whole so a hostile server cannot stream continuation lines forever.

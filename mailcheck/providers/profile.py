@@ -16,7 +16,10 @@ from __future__ import annotations
 import ipaddress
 import re
 from functools import cache
-from typing import Literal, NamedTuple
+from typing import Literal
+
+from mailcheck.parse.pattern_cache import compile_pattern
+from mailcheck.value_types import NamedTuple
 
 # Dates of the sources the profiles cite, as providers.md §0 gives them. One table, so a profile
 # cannot cite a key the reference does not have (cite() raises KeyError).
@@ -67,10 +70,10 @@ class Name(NamedTuple):
 @cache
 def _regex(pattern: str) -> re.Pattern[str]:
     if pattern.startswith("re:"):
-        return re.compile(pattern[3:], re.IGNORECASE)
+        return compile_pattern(pattern[3:], re.IGNORECASE)
     if pattern.startswith("."):
-        return re.compile(r"[^\s]+" + re.escape(pattern), re.IGNORECASE)
-    return re.compile(re.escape(pattern), re.IGNORECASE)
+        return compile_pattern(r"[^\s]+" + re.escape(pattern), re.IGNORECASE)
+    return compile_pattern(re.escape(pattern), re.IGNORECASE)
 
 
 class Network(NamedTuple):

@@ -17,11 +17,11 @@ anything.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
 
 from mailcheck.model import Hop
 from mailcheck.providers import PROFILES, Profile, select
 from mailcheck.providers.profile import Name
+from mailcheck.value_types import NamedTuple
 
 
 class Decision(NamedTuple):

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from mailcheck.model import Label, Report
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 VERDICT_HEADER = "X-Mailcheck-Verdict"
 FIELDS_HEADER = "X-Mailcheck"
@@ -31,10 +32,10 @@ REASON_LIMIT = 200
 # Field names are ours ("from", "received[2]", "url[7]") except the header names some checks embed
 # ("header:X-Spam-Flag[0]"); anything outside this set is percent-encoded so that ';', '=', spaces
 # and controls from a sender cannot reshape the list.
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._:\[\]-]")
+_SAFE_NAME = lazy_compile(r"[^A-Za-z0-9._:\[\]-]")
 # RFC 2045 token (RFC 8601 §2.2 authserv-id = value): operators pass domain names, which fit.
-_TOKEN = re.compile(r"[A-Za-z0-9!#$&'*+.^_`{|}~-]+")
-_PRINTABLE = re.compile(r"[^\x20-\x7e]")
+_TOKEN = lazy_compile(r"[A-Za-z0-9!#$&'*+.^_`{|}~-]+")
+_PRINTABLE = lazy_compile(r"[^\x20-\x7e]")
 
 # RFC 8601 §2.7: the registered methods, read from the fields whose label is that method's result.
 #   spf   ← envelope-sender: labelled by SPF for MAIL FROM alone (pass validated, fail forged)
@@ -47,10 +48,10 @@ _PRINTABLE = re.compile(r"[^\x20-\x7e]")
 # listed. No unregistered method is invented for the other fields (§2.7.6 wants methods registered;
 # readers ignore unknown ones): X-Mailcheck carries them.
 _METHODS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("spf", re.compile(r"envelope-sender\Z")),
-    ("dkim", re.compile(r"dkim\[\d+\]\Z")),
-    ("dmarc", re.compile(r"from\Z")),
-    ("arc", re.compile(r"arc\Z")),
+    ("spf", lazy_compile(r"envelope-sender\Z")),
+    ("dkim", lazy_compile(r"dkim\[\d+\]\Z")),
+    ("dmarc", lazy_compile(r"from\Z")),
+    ("arc", lazy_compile(r"arc\Z")),
 )
 _RESULTS = {Label.VALIDATED: "pass", Label.FORGED: "fail"}
 

@@ -17,10 +17,11 @@ that `--fields full` writes exactly what the default writes. Error records are t
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from mailcheck.model import Finding, Label, Report
 from mailcheck.reporters.json import SCHEMA, TOOL, boundary_dict, continuum_list, field_dict, hop_dicts, incomplete
+from mailcheck.value_types import NamedTuple
 
 PARTS = ("tool", "settings", "hops", "boundary", "continuum",
          "fields.value", "fields.basis", "fields.check", "fields.evidence")

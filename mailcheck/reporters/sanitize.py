@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from mailcheck.parse.lazy_pattern import lazy_compile
+
 # Every character outside printable ASCII is looked at; most are letters and stay as they are.
-_CANDIDATE = re.compile("[^ -~]")
+_CANDIDATE = lazy_compile("[^ -~]")
 # Shown as escapes: controls (C0, DEL, C1), format characters (bidi overrides and isolates,
 # CVE-2021-42574 style, zero-width spaces and joiners, U+2060 word joiner, U+061C, tag characters),
 # line and paragraph separators (U+2028/2029, which some terminals treat as new lines), and lone

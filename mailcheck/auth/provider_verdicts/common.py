@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from mailcheck.auth.provider_verdicts.resinfo import Method
 from mailcheck.lookup.domains import registrable_domain
+from mailcheck.value_types import NamedTuple
 
 ENFORCING = frozenset({"quarantine", "reject"})
 

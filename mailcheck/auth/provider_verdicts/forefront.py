@@ -7,11 +7,10 @@ are listed as "internal/undocumented". Splitting is plain `str` work (linear), i
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from mailcheck.auth.provider_verdicts import ms_codes
 from mailcheck.auth.provider_verdicts.common import valid_ip
 from mailcheck.auth.provider_verdicts.tokens import MAX_INPUT
+from mailcheck.value_types import NamedTuple
 
 
 def colon_pairs(value: str) -> tuple[tuple[str, str], ...]:

@@ -10,11 +10,11 @@ put in words but give no sender IP and no DMARC finding here.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from mailcheck.auth.provider_verdicts.forefront import ForefrontReport, parse_forefront
 from mailcheck.auth.provider_verdicts.microsoft_ar import MicrosoftAuthResults, is_microsoft_form, parse_microsoft_ar
 from mailcheck.auth.provider_verdicts.microsoft_stamps import MicrosoftStamps, parse_stamps
+from mailcheck.value_types import NamedTuple
 
 AR_NAMES = frozenset({"authentication-results", "x-ms-exchange-authentication-results",
                       "authentication-results-original"})

@@ -11,8 +11,6 @@ and `Authentication-Results-Original` (IDX-A) and Microsoft's ARC-Authentication
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from mailcheck.auth.provider_verdicts import ms_codes
 from mailcheck.auth.provider_verdicts.common import (
     DkimRecord,
@@ -27,6 +25,7 @@ from mailcheck.auth.provider_verdicts.common import (
 )
 from mailcheck.auth.provider_verdicts.resinfo import Method, parse_tolerant
 from mailcheck.auth.provider_verdicts.tokens import MAX_INPUT, decode_encoded_words
+from mailcheck.value_types import NamedTuple
 
 _RENAMED = {
     "x-ms-exchange-authentication-results": "renamed by Microsoft on a later pass (re-entry through a "

@@ -10,12 +10,12 @@ document (unconfirmed beyond "connecting IP/HELO at attribution").
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from mailcheck.auth.provider_verdicts import ms_codes
 from mailcheck.auth.provider_verdicts.common import valid_ip
 from mailcheck.auth.provider_verdicts.forefront import colon_pairs
 from mailcheck.auth.provider_verdicts.tokens import MAX_INPUT
+from mailcheck.value_types import NamedTuple
 
 ANTISPAM = "x-microsoft-antispam"
 ORG_SCL = "x-ms-exchange-organization-scl"

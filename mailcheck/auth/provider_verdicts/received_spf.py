@@ -8,10 +8,9 @@ client-ip=…` and Yahoo without a reporter inside the comment (§3). Read with 
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from mailcheck.auth.provider_verdicts.common import ip_in_comment, valid_ip
 from mailcheck.auth.provider_verdicts.tokens import tokenize
+from mailcheck.value_types import NamedTuple
 
 
 class ReceivedSpf(NamedTuple):

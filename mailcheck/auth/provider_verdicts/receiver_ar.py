@@ -8,7 +8,6 @@ tokenizer only when authres refuses (resinfo.parse_rfc8601). A provider may writ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
 
 from mailcheck.auth.provider_verdicts.common import (
     ENFORCING,
@@ -26,6 +25,7 @@ from mailcheck.auth.provider_verdicts.common import (
 )
 from mailcheck.auth.provider_verdicts.received_spf import ReceivedSpf
 from mailcheck.auth.provider_verdicts.resinfo import Method, ParsedAr, leading_word, parse_rfc8601
+from mailcheck.value_types import NamedTuple
 
 
 class ReceiverAr(NamedTuple):

@@ -9,10 +9,8 @@ refuses. Both keep the comments, which authres drops but which carry the provide
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-from mailcheck.auth import authresults
 from mailcheck.auth.provider_verdicts.tokens import Item, Section, tokenize
+from mailcheck.value_types import NamedTuple
 
 # Keys without a dot that belong to the method before them rather than starting a new one: RFC 8601
 # `reason=`, Microsoft's `action=` after dmarc (MS-HDR).
@@ -132,6 +130,8 @@ def leading_word(value: str) -> str | None:
 def parse_rfc8601(value: str) -> ParsedAr:
     """authres first (strict RFC 8601); the tolerant reading when authres refuses. When authres accepts,
     the tolerant reading still supplies the comments, provided both see the same method=result list."""
+    from mailcheck.auth import authresults  # authres: only for a receiver's own RFC 8601 headers
+
     loose = parse_tolerant(value)
     strict = authresults.parse(value) if not loose.truncated else None
     if strict is None:

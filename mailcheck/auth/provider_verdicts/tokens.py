@@ -13,9 +13,9 @@ from __future__ import annotations
 import base64
 import binascii
 import quopri
-from typing import NamedTuple
 
 from mailcheck.parse.lazy_pattern import lazy_compile
+from mailcheck.value_types import NamedTuple
 
 # Real Microsoft A-R values are < 1 KB (phishing-pot-dev); Proton's longest DKIM comments ~ 300 bytes.
 # 16 KiB leaves room for any honest header and bounds the work on a hostile one.

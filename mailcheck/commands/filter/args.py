@@ -8,7 +8,6 @@ to click, which explains the problem (tests/commands/filter/test_filter_args.py 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from mailcheck.commands.options_table import BY_FLAG, OptionSpec
@@ -21,6 +20,8 @@ def _convert(spec: OptionSpec, text: str) -> Any:
     if kind in ("float", "int"):
         return float(text) if kind == "float" else int(text)
     if kind in ("path", "existing-path"):
+        from pathlib import Path  # only a run given a path option loads pathlib
+
         if not text or (kind == "existing-path" and not Path(text).is_file()):
             raise ValueError(text)
         return Path(text)

@@ -10,9 +10,8 @@ lines there that would pass for our fields are in `procmail_tail`, for rewrite.p
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from mailcheck.parse.header_block import LF, field_name, named_items, procmail_header_end, split_block
+from mailcheck.value_types import NamedTuple
 
 
 class Field(NamedTuple):

@@ -27,13 +27,14 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from mailcheck.commands.common import EXIT_CLEAN, EXIT_FORGED, analysis_options, checked_option, settings_from
 from mailcheck.commands.options_table import MESSAGE_TIMEOUT
 from mailcheck.commands.scan.urls import is_imap_url, is_url, parse_storage_options
+from mailcheck.value_types import NamedTuple
 
 if TYPE_CHECKING:
     from rich.console import Console

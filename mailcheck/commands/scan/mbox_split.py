@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
 
 from mailcheck.parse.field_name import FIELD_START
+from mailcheck.value_types import NamedTuple
 
 _HEADER_FIELD = FIELD_START  # a line that starts a header field (RFC 5322 §3.6.8)
 # The separator as mbox writers produce it: "From sender date", the date in asctime form

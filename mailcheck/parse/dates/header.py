@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
 
 from mailcheck.parse.dates.reading import is_contradiction, plain_moment, read_date
 from mailcheck.parse.dates.zones import tz
 from mailcheck.parse.lazy_pattern import lazy_compile
+from mailcheck.value_types import NamedTuple
 
 # RFC 5322 §4.3 obsolete zone names: old-fashioned, but they say exactly which offset is meant.
 _OBSOLETE_ZONES = frozenset({"UT", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"})

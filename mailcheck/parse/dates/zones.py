@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 from functools import lru_cache
-from typing import NamedTuple
+
+from mailcheck.value_types import NamedTuple
 
 # Every problem text starts with one of these words, so that a caller can tell the kinds apart.
 # Contradictions are values no software writes (a checker may call the text forged on them);

@@ -4,9 +4,9 @@ and the date after the last ';'."""
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from mailcheck.parse.lazy_pattern import lazy_compile
+from mailcheck.value_types import NamedTuple
 
 # A bracketed literal (which may hold ':' or even '(' as in "[(1.2.3.4)]"), a parenthesis, or a word.
 _TOKEN = lazy_compile(

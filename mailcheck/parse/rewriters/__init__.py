@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from mailcheck.parse.rewriter_marks import may_be_wrapped
 from mailcheck.parse.rewriters import (
     avanan,
@@ -17,6 +15,7 @@ from mailcheck.parse.rewriters import (
     trendmicro,
 )
 from mailcheck.parse.rewriters.common import Family, Layer, Wrapper, parse_wrapper
+from mailcheck.value_types import NamedTuple
 
 __all__ = ["FAMILIES", "MAX_DEPTH", "MAX_INPUT", "Layer", "Unwrapped", "may_be_wrapped", "unwrap"]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
+
+from mailcheck.value_types import NamedTuple
 
 
 class Layer(NamedTuple):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import NamedTuple
 
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.urls.text import bare_urls
+from mailcheck.value_types import NamedTuple
 
 SHOWN_CAP = 500  # characters of anchor text kept (an unclosed <a> can swallow a whole page)
 # Elements that start a new line or cell: text on either side of them is not one word.
@@ -15,7 +16,7 @@ BREAKS = frozenset({
     "pre", "dt", "dd", "center", "h1", "h2", "h3", "h4", "h5", "h6",
 })
 # Alt text that is a picture's address (generators fill alt with src) describes the image, not the link.
-_IMAGE_URL = re.compile(r"^\S+\.(?:gif|jpe?g|png|bmp|webp|svg)$", re.IGNORECASE)
+_IMAGE_URL = lazy_compile(r"^\S+\.(?:gif|jpe?g|png|bmp|webp|svg)$", re.IGNORECASE)
 HIDDEN = frozenset({"script", "style", "title", "template"})  # content a reader is never shown
 ATTRIBUTE_TAGS = frozenset({"a", "area", "form", "base", "img"})  # the tags whose attributes start() reads
 # Invisible format characters, dropped by translate (a table is built in microseconds, a pattern compiled in ~0.6 ms)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 import unicodedata
 from urllib.parse import unquote
 
 from mailcheck.lookup.domains import public_suffix_list
+from mailcheck.parse.lazy_pattern import lazy_compile
 
 # RFC 6761 special-use TLDs: real names with a defined meaning (documentation, tests), not on the list.
 _SPECIAL_USE = ("example", "test", "invalid", "localhost")
@@ -24,9 +24,9 @@ def known_suffix(host_ascii: str) -> bool:
 
 # UTS #46 maps these to '.', so browsers treat them as label separators.
 _DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
-_NUMBER = re.compile(r"(?:0[xX][0-9A-Fa-f]*|[0-9]+)")
+_NUMBER = lazy_compile(r"(?:0[xX][0-9A-Fa-f]*|[0-9]+)")
 # WHATWG URL Standard §3.2 forbidden domain code points: a host containing one is a parse failure.
-_FORBIDDEN_HOST = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|\x7f]")
+_FORBIDDEN_HOST = lazy_compile(r"[\x00-\x20#%/:<>?@\[\\\]^|\x7f]")
 
 
 def is_ip_text(host: str) -> bool:

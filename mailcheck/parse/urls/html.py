@@ -5,10 +5,10 @@ standard library's html.parser (html_stdlib); both feed anchors.Collector, which
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import cache
 
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.urls.anchors import Raw, normalise_text
 
 __all__ = ["Raw", "html_part_links", "normalise_text", "reader", "tags_to_spaces"]
@@ -20,10 +20,16 @@ PartLinks = Callable[[str], tuple[list[Raw], str | None]]
 def reader() -> PartLinks:
     """lexbor's reader, or html.parser's when selectolax is missing (the package still works, more slowly).
     Chosen on first use, so that a message without HTML (the filter's one run) never loads either."""
+    return lexbor() or stdlib()
+
+
+@cache
+def lexbor() -> PartLinks | None:
+    """lexbor's reader; None when selectolax is missing."""
     try:
         from mailcheck.parse.urls.html_lexbor import lexbor_part_links
     except ImportError:
-        return stdlib()
+        return None
     return lexbor_part_links
 
 
@@ -44,7 +50,7 @@ _FLAT = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
     "wbr", "p", "a",
 })
-_TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+_TAG_NAME = lazy_compile(r"<(/?)([A-Za-z][^\s/>]*)")
 
 
 def _may_nest_deep(html: str) -> bool:
@@ -65,7 +71,7 @@ def _may_nest_deep(html: str) -> bool:
     return False
 
 
-_TAG = re.compile(r"<[^>]*>")
+_TAG = lazy_compile(r"<[^>]*>")
 
 
 def tags_to_spaces(html: str) -> str:
@@ -81,5 +87,6 @@ def tags_to_spaces(html: str) -> str:
 
 def html_part_links(html: str) -> tuple[list[Raw], str | None]:
     """The links in one HTML part, and a note when part of it could only be read as plain text."""
-    read = reader()
-    return stdlib()(html) if read is not stdlib() and _may_nest_deep(html) else read(html)
+    # Asking lexbor(), not comparing with stdlib(): that would load html.parser for every HTML part.
+    read = lexbor()
+    return read(html) if read is not None and not _may_nest_deep(html) else stdlib()(html)

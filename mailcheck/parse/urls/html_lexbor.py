@@ -7,10 +7,12 @@ misnested blocks split a link in two); it is linear on any input, so it needs no
 
 from __future__ import annotations
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
-
+from mailcheck.deferred_logging import logging_deferred
 from mailcheck.parse.urls.anchors import ATTRIBUTE_TAGS, HIDDEN, Collector, Raw
 from mailcheck.parse.urls.text import may_hold_urls
+
+with logging_deferred():  # selectolax names its logger when imported, and never logs for what we ask of it
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # Never shown: HIDDEN, and the raw-text fallbacks of frames and plug-ins, which browsers do not display.
 _UNSHOWN = HIDDEN | {"iframe", "noembed", "noframes"}

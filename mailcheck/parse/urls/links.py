@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from mailcheck.parse.urls.hosts import known_suffix
 from mailcheck.parse.urls.html import Raw, html_part_links
 from mailcheck.parse.urls.split import C0_SPACE, HOST_FIRST, SCHEME, host_named_by, split_url
 from mailcheck.parse.urls.text import bare_urls
+from mailcheck.value_types import NamedTuple
 
 if TYPE_CHECKING:
     from mailcheck.parse.message import TextPart

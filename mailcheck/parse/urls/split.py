@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
 
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.parse.urls.hosts import host_forms, is_ip_text, known_suffix
+from mailcheck.value_types import NamedTuple
 
 # WHATWG URL Standard §4.2 "special schemes": their authority ends at '\\' as well as '/', and any
 # number of slashes (even none) may follow the colon.
 _SPECIAL = frozenset({"http", "https", "ftp", "ws", "wss", "file"})
-SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_ABSOLUTE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")  # in running text "www.x.com:8080" has no scheme
-HOST_FIRST = re.compile(r"(?:[\w-]+\.)+[\w-]+(?=[:/?#]|$)")  # "www.example.com/x", written without http://
+SCHEME = lazy_compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_ABSOLUTE = lazy_compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")  # in running text "www.x.com:8080" has no scheme
+HOST_FIRST = lazy_compile(r"(?:[\w-]+\.)+[\w-]+(?=[:/?#]|$)")  # "www.example.com/x", written without http://
 C0_SPACE = "".join(chr(i) for i in range(0x21))
-_TAB_NEWLINE = re.compile(r"[\t\r\n]")
-_AUTHORITY_END = re.compile(r"[/?#]")
-_SPECIAL_AUTHORITY_END = re.compile(r"[/\\?#]")  # special schemes: '\' ends it too
+_TAB_NEWLINE = lazy_compile(r"[\t\r\n]")
+_AUTHORITY_END = lazy_compile(r"[/?#]")
+_SPECIAL_AUTHORITY_END = lazy_compile(r"[/\\?#]")  # special schemes: '\' ends it too
 
 
 class UrlParts(NamedTuple):
@@ -97,7 +98,7 @@ def _split_url(url: str, assume_http: bool) -> UrlParts:
     return UrlParts(scheme, userinfo, host, host_ascii, port, ip, host_written)
 
 
-_DOMAIN = re.compile(r"(?:[\w-]+\.)+[\w-]+\.?")
+_DOMAIN = lazy_compile(r"(?:[\w-]+\.)+[\w-]+\.?")
 _WRAPPERS = "<>()[]{}\"'“”‘’«»"
 _TRAILING = ".,;:!?"
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from mailcheck.parse.lazy_pattern import lazy_compile
+
 _TRAILING = ".,;:!?"
-_BARE_URL = re.compile(
+_BARE_URL = lazy_compile(
     r"(?<![\w.+-])(?:https?|ftp)://[^\s<>\"]+"
     # www. hosts: not inside a path or an address (foo@www.example.com), and not the local part of an
     # address (www.example.com@example.com): possessive quantifiers stop the host from backing off the '@'.
