@@ -15,10 +15,11 @@ Two interpreters, both the same base Python:
 - dev venv: the running interpreter (sys.executable), as the project's tests run it.
 Rows: `python -c pass` (each interpreter's floor) and `python -c "import email, re"` (the floor plus the
 stdlib a mail tool cannot do without) for both; installed: the filter offline, the offline filter on
-samples/phishing.eml (multipart with an HTML part: what the lazily imported readers cost) and the filter
-with the DNS checks against a DNS server on 127.0.0.1 (tests/support/dns_server.py) that answers for the
+samples/phishing.eml (multipart with an HTML part: what the lazily imported readers cost), on a message
+DKIM-signed and ARC-sealed at run time with the tests' keys (as most mail is today: what dkimpy costs) and
+the filter with the DNS checks against a DNS server on 127.0.0.1 (tests/support/dns_server.py) that answers for the
 sample's domains; dev venv: the filter offline as the console script and as `python -m`. `--base-tree DIR`
-adds another copy of the project (an older tree, run with PYTHONPATH=DIR): installed on both messages,
+adds another copy of the project (an older tree, run with PYTHONPATH=DIR): installed on the three messages,
 dev venv on the first.
 Runs N rounds (default 30, after 3 warm-up rounds); each round runs every command once, in turn, so the
 shared machine's other load falls on all of them alike (paired). Every command runs with its cwd a fresh
@@ -63,6 +64,9 @@ AVOIDED = ("dataclasses", "inspect")
 EDITABLE = "__editable__"
 # A second message, multipart with an HTML part, as most phishing is: what the lazy imports leave for it.
 MULTIPART = ROOT / "samples" / "phishing.eml"
+# A third, DKIM-signed and ARC-sealed (built at run time with the tests' keys): what dkimpy costs.
+SIGNED = "signed-and-sealed.eml"
+SAMPLE = "message.eml"  # the --message copy
 FALLBACK = (b"Received: from a.example.net (a.example.net [192.0.2.1])\n\tby mx.example.org with ESMTP;"
             b" Wed, 18 Nov 2026 12:00:00 +0000\nFrom: Alice <alice@example.net>\nTo: bob@example.org\n"
             b"Subject: hello\nDate: Wed, 18 Nov 2026 11:59:58 +0000\nMessage-ID: <1@example.net>\n\nHi.\n")
@@ -117,7 +121,23 @@ def installed_python(where: Path) -> Path:
     return Path(sysconfig.get_path("scripts", "venv", vars=paths)) / Path(sys.executable).name
 
 
-def rows(installed: Path, sample: Path, resolver: str | None, base_tree: Path | None) -> dict[str, Row]:
+def signed_message(where: Path) -> Path | None:
+    """A DKIM-signed and ARC-sealed message (as most mail today is), made with the tests' signing keys;
+    None when the test support code is not there. Offline, the filter checks its body hashes and seal
+    structure, which loads dkimpy."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from support.signing import arc_seal, message, rsa_key, sign
+    except ImportError:
+        return None
+    key = rsa_key(2048)
+    path = where / SIGNED
+    path.write_bytes(arc_seal(sign(message(), key), key))
+    return path
+
+
+def rows(installed: Path, sample: Path, resolver: str | None, base_tree: Path | None,
+         signed: Path | None = None) -> dict[str, Row]:
     inst, dev = str(installed), sys.executable
     out = [Row(INSTALLED, PASS, [inst, "-c", "pass"], sample),
            Row(INSTALLED, EMAIL_RE, [inst, "-c", "import email, re"], sample),
@@ -129,6 +149,10 @@ def rows(installed: Path, sample: Path, resolver: str | None, base_tree: Path | 
         out.append(Row(INSTALLED, phishing, [inst, *FILTER, "--offline"], MULTIPART))
         if base_tree is not None:
             out.append(Row(INSTALLED, phishing, [inst, *FILTER, "--offline"], MULTIPART, base_tree, True))
+    if signed is not None:
+        out.append(Row(INSTALLED, f"{OFFLINE}, {SIGNED}", [inst, *FILTER, "--offline"], signed))
+        if base_tree is not None:
+            out.append(Row(INSTALLED, f"{OFFLINE}, {SIGNED}", [inst, *FILTER, "--offline"], signed, base_tree, True))
     if resolver is not None:
         out.append(Row(INSTALLED, "python -m mailcheck filter (DNS on 127.0.0.1)",
                        [inst, *FILTER, "--resolver", resolver], sample))
@@ -266,7 +290,7 @@ def table(cmds: dict[str, Row], means: dict[str, tuple[float, float]], index: in
         floor, stdlib = (value(f"{row.python}: {what}") for what in (PASS, EMAIL_RE))
         lines.append(f"  {name:{width}s} {value(name):8.1f} {means[name][0] * 1000:8.1f}  "
                      f"{value(name) - floor:+.1f} / {value(name) - stdlib:+.1f} ms")
-    ratios = [f"{row.python} {MULTIPART.name if row.message == MULTIPART else shown} "
+    ratios = [f"{row.python} {row.message.name if row.message.name != SAMPLE else shown} "
               f"{value(name) / value(base.name):.2f}"
               for name, row in cmds.items() if not row.base
               for base in cmds.values() if base.base and (base.python, base.what) == (row.python, row.what)
@@ -293,11 +317,12 @@ def main() -> None:
         work = Work(installed_python(Path(tmp) / "installed"), Path(tmp) / "cwd", Path(tmp) / "pycache")
         work.cwd.mkdir()
         base_python = work.installed.resolve()
-        sample = Path(tmp) / "message.eml"
+        sample = Path(tmp) / SAMPLE
         sample.write_bytes(message.read_bytes() if message.exists() else FALLBACK)
         server = start_dns()
         try:
-            cmds = rows(work.installed, sample, server.resolver if server is not None else None, args.base_tree)
+            cmds = rows(work.installed, sample, server.resolver if server is not None else None, args.base_tree,
+                        signed_message(Path(tmp)))
             report = import_report(cmds, work)  # first: it stops the benchmark if the installed rows are not
             if use_hyperfine:  # one environment and one input for every command: this tree, the sample
                 cmds = {name: row for name, row in cmds.items() if not row.base and row.message == sample}
@@ -314,7 +339,8 @@ def main() -> None:
           f"{os.getloadavg()[0]:.1f}")
     print(f"  installed: a venv of {base_python} whose .pth names the dev venv's site-packages as a plain path")
     print(f"  (its .pth files are not run), the tree on PYTHONPATH; dev venv: {sys.executable}; cwd: an empty")
-    print(f"  directory; {MULTIPART.name}: multipart with an HTML part (what the lazily imported readers cost)")
+    print(f"  directory; {MULTIPART.name}: multipart with an HTML part (what the lazily imported readers cost);")
+    print(f"  {SIGNED}: a test message DKIM-signed and ARC-sealed with the tests' keys (what dkimpy costs)")
     lines = table(cmds, means, 0 if use_hyperfine else 1, shown)
     print("\n".join(lines))
     print("\n".join(report))

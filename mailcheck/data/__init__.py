@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Any
 
-from mailcheck.user_cache import cache_dir
+from mailcheck.user_cache import cache_dir, store
 
 _FORMAT = 1  # of the snapshot files read_json keeps
 
@@ -55,12 +55,5 @@ def _snapshot_path(name: str) -> str | None:
 
 
 def _store(path: str, data: Any) -> None:
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        with open(temporary, "wb") as handle:
-            marshal.dump(data, handle)
-        os.replace(temporary, path)  # readers see the old file or the whole new one
-    except (OSError, ValueError):  # ValueError: a value marshal cannot write (JSON gives none)
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+    with contextlib.suppress(ValueError):  # a value marshal cannot write (JSON gives none)
+        store(path, marshal.dumps(data))

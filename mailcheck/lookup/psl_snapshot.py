@@ -12,13 +12,12 @@ foreign or broken file) means the list is parsed as before.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
 import sys
 from typing import Any
 
-from mailcheck.user_cache import cache_dir
+from mailcheck.user_cache import cache_dir, store
 
 _FORMAT = 2  # 1: one frozenset of rules; 2: the rules grouped by last label
 
@@ -77,18 +76,10 @@ def _store(path: str, psl: Any) -> None:
     rules, maxlabel = getattr(psl, "_publicsuffix", None), getattr(psl, "_maxlabel", None)
     if not isinstance(rules, frozenset) or not isinstance(maxlabel, int):
         return  # another publicsuffixlist layout: keep parsing, never guess
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        grouped: dict[str, list[str]] = {}
-        for rule in sorted(rules):
-            grouped.setdefault(_last_label(rule), []).append(rule)
-        with open(temporary, "wb") as handle:
-            marshal.dump(({label: "\n".join(group) for label, group in grouped.items()}, maxlabel), handle)
-        os.replace(temporary, path)  # readers see the old file or the whole new one
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+    grouped: dict[str, list[str]] = {}
+    for rule in sorted(rules):
+        grouped.setdefault(_last_label(rule), []).append(rule)
+    store(path, marshal.dumps(({label: "\n".join(group) for label, group in grouped.items()}, maxlabel)))
 
 
 def load_public_suffix_list() -> Any:

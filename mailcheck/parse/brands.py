@@ -12,20 +12,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from fnmatch import fnmatchcase
-from functools import lru_cache
+from fnmatch import translate
+from functools import cache, lru_cache
 
 from mailcheck.data import read_json
 from mailcheck.lookup.domains import registrable_domain
+from mailcheck.parse.lazy_pattern import lazy_compile
+from mailcheck.parse.pattern_cache import compile_pattern
 from mailcheck.parse.skeleton import skeleton
 from mailcheck.value_types import NamedTuple
 
-_WORDS = re.compile(r"[^\W_]+")
+_WORDS = lazy_compile(r"[^\W_]+")
 # From a word's start only: unanchored, every position of a long word without "@" rescans the rest of it.
-_ADDRESS = re.compile(r"(?<!\S)\S+@\S+")
+_ADDRESS = lazy_compile(r"(?<!\S)\S+@\S+")
 # Digits drawn like letters inside a word ("Micr0soft", "PayPa1"); UTS #39 lists both. Applied only to
 # words that also hold letters, so "365" in "Office 365" stays a number.
 _DIGIT_LOOKALIKES = str.maketrans({"0": "o", "1": "l"})
+
+
+@cache
+def _glob(pattern: str) -> re.Pattern[str]:
+    """fnmatchcase's own regex for a domain pattern ("paypal.*"), compiled through the pattern cache."""
+    return compile_pattern(translate(pattern))
 
 # Words that say "the brand's own service" rather than a person or another organisation. English,
 # German, French, Spanish, Portuguese, Dutch and Italian, as phishing writes them (accents dropped).
@@ -62,7 +70,7 @@ class Brand(NamedTuple):
         if not self.domain_patterns:
             return False
         org = registrable_domain(host)
-        return org is not None and any(fnmatchcase(org, p) for p in self.domain_patterns)
+        return org is not None and any(_glob(p).match(org) is not None for p in self.domain_patterns)
 
     def is_mailbox(self, host: str) -> bool:
         """An address at the mailbox domain itself (anyone@gmail.com); its sub-domains are the brand's own systems."""

@@ -23,7 +23,6 @@ engine, an internal that changed shape only means no entry is made, and another 
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
 import re
@@ -31,7 +30,7 @@ import sys
 from binascii import crc32
 from typing import Any
 
-from mailcheck.user_cache import cache_dir
+from mailcheck.user_cache import cache_dir, store
 
 try:
     import _sre  # type: ignore[import-not-found]  # no stubs: the engine under `re`
@@ -126,26 +125,22 @@ def save() -> None:
     path = cache_file()
     if path is None or not _missed:
         return
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:  # first whether it can be written at all: a read-only installation should not pay for the entries
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    folder = os.path.dirname(path)
+    try:  # first whether it can be written at all: a read-only home should not pay for the entries
+        os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError:
         _missed.clear()
         return
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            table = _read(path)  # what other processes stored meanwhile
-            if len(table) > _MOST_ENTRIES:
-                table = {}  # the patterns of older versions have piled up: start again from this run's
-            for (source, flags), pattern in _missed.items():
-                entry = _entry(source, flags, pattern)
-                if entry is not None:
-                    table[(source, flags)] = entry
-            _missed.clear()
-            body = marshal.dumps((_interpreter(), table))
-            stream.write(_HEADER + crc32(body).to_bytes(4, "big") + body)
-        os.replace(temporary, path)
-    except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+    if not os.access(folder, os.W_OK):
+        _missed.clear()
+        return
+    table = _read(path)  # what other processes stored meanwhile
+    if len(table) > _MOST_ENTRIES:
+        table = {}  # the patterns of older versions have piled up: start again from this run's
+    for (source, flags), pattern in _missed.items():
+        entry = _entry(source, flags, pattern)
+        if entry is not None:
+            table[(source, flags)] = entry
+    _missed.clear()
+    body = marshal.dumps((_interpreter(), table))
+    store(path, _HEADER + crc32(body).to_bytes(4, "big") + body)

@@ -28,15 +28,16 @@ from __future__ import annotations
 import re
 from collections import deque
 
+from mailcheck.parse.lazy_pattern import lazy_compile
 from mailcheck.value_types import NamedTuple
 
 TEXT_LIMIT = 4 * 1024 * 1024  # characters of one text part read whole
 HEAD = TEXT_LIMIT // 2  # of a bigger part, the first HEAD and the last TAIL characters are read
 TAIL = TEXT_LIMIT - HEAD
 
-_RAW_TEXT = re.compile(r"<(/?)(script|style)\b", re.IGNORECASE)
-_WORD_END = re.compile(r"\s")
-_COMMENT_END = re.compile(r"--!?>")  # html.parser, as browsers, also ends a comment at "--!>"
+_RAW_TEXT = lazy_compile(r"<(/?)(script|style)\b", re.IGNORECASE)
+_WORD_END = lazy_compile(r"\s")
+_COMMENT_END = lazy_compile(r"--!?>")  # html.parser, as browsers, also ends a comment at "--!>"
 
 
 class Window(NamedTuple):

@@ -9,6 +9,7 @@ from mailcheck.parse.lazy_pattern import lazy_compile
 
 # Every character outside printable ASCII is looked at; most are letters and stay as they are.
 _CANDIDATE = lazy_compile("[^ -~]")
+_WHITE_SPACE = lazy_compile(r"[ \t\r\n]+")
 # Shown as escapes: controls (C0, DEL, C1), format characters (bidi overrides and isolates,
 # CVE-2021-42574 style, zero-width spaces and joiners, U+2060 word joiner, U+061C, tag characters),
 # line and paragraph separators (U+2028/2029, which some terminals treat as new lines), and lone
@@ -33,7 +34,7 @@ def _escape(match: re.Match[str]) -> str:
 def safe_text(value: str, limit: int | None = None) -> str:
     """One printable line: hidden characters shown as \\xNN / \\uNNNN escapes, white space runs
     folded, optionally cut."""
-    text = re.sub(r"[ \t\r\n]+", " ", value)
+    text = _WHITE_SPACE.sub(" ", value)
     text = _CANDIDATE.sub(_escape, text).strip()
     if limit is not None and len(text) > limit:
         text = text[: max(limit - 1, 0)] + "…"
