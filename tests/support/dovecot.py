@@ -117,9 +117,10 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @contextmanager
-def dovecot(messages: list[bytes]) -> Iterator[Dovecot]:
+def dovecot(messages: list[bytes], folders: dict[str, list[bytes]] | None = None) -> Iterator[Dovecot]:
     """A running Dovecot whose user's INBOX holds `messages` (bytes as they are: IMAP serves CRLF,
-    so give CRLF messages to have the server return each file's exact bytes)."""
+    so give CRLF messages to have the server return each file's exact bytes). `folders`: more mailboxes,
+    keyed by their Maildir++ directory name as Dovecot stores it (".Name", modified UTF-7 written out)."""
     binary = need_dovecot()
     as_root = os.getuid() == 0
     root = Path(tempfile.mkdtemp(prefix="mailcheck-dovecot-"))
@@ -134,6 +135,11 @@ def dovecot(messages: list[bytes]) -> Iterator[Dovecot]:
         for number, data in enumerate(messages, 1):
             # In cur/ with an empty flag list: the server files nothing anew, and no message starts \Seen.
             (maildir / "cur" / f"{1700000000 + number}.M{number}P1.mailcheck-test:2,").write_bytes(data)
+        for directory, contents in (folders or {}).items():
+            for sub in ("cur", "new", "tmp"):
+                (maildir / directory / sub).mkdir(parents=True)
+            for number, data in enumerate(contents, 1):
+                (maildir / directory / "cur" / f"{1700000000 + number}.M{number}P1.mailcheck-test:2,").write_bytes(data)
         if as_root:
             for path in [root / "mail", *(root / "mail").rglob("*")]:
                 shutil.chown(path, user, group)

@@ -10,6 +10,8 @@ plain connection, meant for a server on loopback) reads the mailbox the way an a
   from a netrc file (``$NETRC``, else ``~/.netrc``: ``machine HOST login USER password …``). It is
   never taken from the command line: a URL with a password in it is a usage error, since command
   lines are visible to every user of the machine and kept in shell histories;
+- the mailbox name is given as the user reads it (``Entwürfe``, percent-encoded in the URL) and sent in
+  IMAP's modified UTF-7 (imap_names.py);
 - messages are fetched in batches of BATCH UIDs, in UID order, and streamed into the scan; each record's
   source is ``imaps://user@host/INBOX#UID`` and its position ``{source, index, uid}``;
 - a server that cannot be reached, a refused login or a mailbox that does not exist is one line and
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from mailcheck.commands.scan.imap_names import modified_utf7
 from mailcheck.commands.scan.sources import MESSAGE_CAP, Item
 from mailcheck.commands.scan.urls import is_imap_url as is_imap_url
 
@@ -94,9 +97,9 @@ def parse_url(url: str) -> Mailbox:
     name = unquote(parts.path.lstrip("/")) or "INBOX"
     if parts.query or parts.fragment or ";" in name:
         raise ValueError(f"{scheme}:// URL: only USER@HOST[:PORT]/MAILBOX is understood (no ;options, ? or #)")
-    if not name.isascii() or any(ord(c) < 32 for c in name):
-        # Non-ASCII names travel as modified UTF-7 (RFC 3501 §5.1.3), which is not implemented here.
-        raise ValueError(f"{scheme}:// URL: mailbox names must be printable ASCII")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise ValueError(f"{scheme}:// URL: a mailbox name cannot hold control characters")
+    modified_utf7(name)  # ValueError now, as a usage error, for a name IMAP cannot carry
     return Mailbox(scheme, unquote(parts.username), parts.hostname, port, name)
 
 
@@ -154,7 +157,7 @@ def connect(box: Mailbox, password: str) -> imaplib.IMAP4:
         except imaplib.IMAP4.error as exc:
             raise ImapError(f"login to {where} as {box.user} failed: {_text(list(exc.args))}") from None
         # readonly=True makes imaplib send EXAMINE: the mailbox is opened read-only (RFC 3501 §6.3.2).
-        status, data = conn.select(_quoted(box.name), readonly=True)
+        status, data = conn.select(_quoted(modified_utf7(box.name)), readonly=True)
         if status != "OK":
             raise ImapError(f"cannot open the mailbox {box.name!r} on {where}: {_text(data)}")
     except (OSError, imaplib.IMAP4.error) as exc:

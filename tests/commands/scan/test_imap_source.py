@@ -139,7 +139,7 @@ def test_url_without_password_or_default_port() -> None:
 
 @pytest.mark.parametrize("url", ["imaps://host/INBOX", "imaps://bob:pw@host/INBOX", "imaps://bob@/INBOX",
                                  "imaps://bob@host:99999/INBOX", "imaps://bob@host/INBOX;UIDVALIDITY=1",
-                                 "imaps://bob@host/Entw%C3%BCrfe"])
+                                 "imaps://bob@host/Entw%01rfe"])
 def test_bad_urls(url: str) -> None:
     with pytest.raises(ValueError):
         parse_url(url)
