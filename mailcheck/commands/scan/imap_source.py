@@ -16,7 +16,8 @@ plain connection, meant for a server on loopback) reads the mailbox the way an a
   source is ``imaps://user@host/INBOX#UID`` and its position ``{source, index, uid}``;
 - a server that cannot be reached, a refused login or a mailbox that does not exist is one line and
   exit 2 before any work; a message the server will not return becomes an error record and the scan
-  goes on; a connection lost mid-scan is re-opened once, then the rest becomes one error record.
+  goes on; a connection lost mid-scan is re-opened once — and the scan goes on only if the mailbox's
+  UIDVALIDITY is unchanged — then the rest becomes one error record.
 
 imaplib is imported only when a PATH is an IMAP URL (this module's top level does not import it:
 worker processes import this module to unpickle the items).
@@ -169,6 +170,15 @@ def connect(box: Mailbox, password: str) -> imaplib.IMAP4:
     return conn
 
 
+def uid_validity(conn: imaplib.IMAP4) -> int | None:
+    """The UIDVALIDITY the server sent when the mailbox was opened (None when it sent none)."""
+    _code, data = conn.response("UIDVALIDITY")
+    try:
+        return int(data[-1]) if data and data[-1] is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
 def close(conn: imaplib.IMAP4) -> None:
     """Log out without CLOSE (which would expunge in a SELECTed mailbox; here it is simply not needed)."""
     # The connection may already be gone (that is why it is being closed): nothing to report then.
@@ -183,6 +193,7 @@ class ImapSource:
         self.box = parse_url(url)  # ValueError: a usage error
         self.password = password_for(self.box)
         self.conn: imaplib.IMAP4 | None = connect(self.box, self.password)
+        self.validity = uid_validity(self.conn)  # what the UIDs listed on this connection are valid under
 
     def items(self) -> Iterator[Item]:
         try:
@@ -206,10 +217,16 @@ class ImapSource:
             try:
                 try:
                     fetched = self._fetch(batch)
-                except (OSError, imaplib.IMAP4.abort):
-                    if reopened or not self._reopen():
+                except (OSError, imaplib.IMAP4.abort) as lost:
+                    if reopened:
                         raise
                     reopened = True  # once per scan: a server that keeps dropping us is not retried forever
+                    problem = self._reopen()
+                    if problem is not None:
+                        yield ImapItem(url, index, url, 0, f"{url}#{batch[0]}", uid=batch[0],
+                                       error=f"connection lost ({lost}); {problem}; {len(uids) - start} "
+                                             "messages not read")
+                        return
                     fetched = self._fetch(batch)
             except (OSError, imaplib.IMAP4.abort) as exc:
                 left = len(uids) - start
@@ -273,13 +290,20 @@ class ImapSource:
             found.update(self._fetch([uid]))
         return found
 
-    def _reopen(self) -> bool:
+    def _reopen(self) -> str | None:
+        """Connect again: None when the scan can go on, else why it cannot. The UIDs were listed under the
+        mailbox's UIDVALIDITY: if it has changed, they may name other messages now (RFC 3501 §2.3.1.1)."""
         self._close()
         try:
             self.conn = connect(self.box, self.password)
-        except ImapError:
-            return False
-        return True
+        except ImapError as exc:
+            return f"reconnecting failed: {exc}"
+        validity = uid_validity(self.conn)
+        if validity != self.validity:
+            self._close()
+            return (f"on reconnecting, the mailbox's UIDVALIDITY was {validity} instead of {self.validity}: "
+                    "the UIDs listed before may name other messages now")
+        return None
 
     def _close(self) -> None:
         if self.conn is not None:

@@ -214,9 +214,9 @@ def test_a_lost_connection_is_reopened_once_then_one_error_record(monkeypatch: p
     source.conn = DroppingConnection()  # type: ignore[assignment]
     reopened: list[bool] = []
 
-    def reopen() -> bool:
+    def reopen() -> str | None:
         reopened.append(True)
-        return True  # the new connection drops again, at the same batch
+        return None  # reconnected; the new connection drops again, at the same batch
 
     monkeypatch.setattr(source, "_reopen", reopen)
     got = list(source.items())
@@ -224,6 +224,45 @@ def test_a_lost_connection_is_reopened_once_then_one_error_record(monkeypatch: p
     assert reopened == [True]
     assert got[-1].error == "connection lost (socket error: EOF); 2 messages not read"
     assert source.conn is None  # logged out
+
+
+class ReopenedConnection(ScriptedConnection):
+    """A new connection to the same mailbox, which the server opened under `validity`."""
+
+    def __init__(self, validity: int) -> None:
+        super().__init__()
+        self.validity = validity
+
+    def response(self, code: str) -> tuple[str, list[Any]]:
+        return code, [str(self.validity).encode()]
+
+
+@pytest.mark.parametrize(("validity", "read"), [(7, [1, 2, 3, 4, 5, 6]), (8, [1, 2, 3, 4, 5])])
+def test_a_reconnect_goes_on_only_under_the_same_uidvalidity(monkeypatch: pytest.MonkeyPatch, validity: int,
+                                                             read: list[int]) -> None:
+    monkeypatch.setattr(imap_source, "BATCH", 4)
+    source = object.__new__(ImapSource)
+    source.box, source.password = parse_url("imaps://bob@host/INBOX"), "pw"
+    source.conn, source.validity = DroppingConnection(), 7  # type: ignore[assignment]
+    monkeypatch.setattr(imap_source, "connect", lambda box, password: ReopenedConnection(validity))
+    got = list(source.items())
+    assert [item.uid for item in got if isinstance(item, ImapItem)] == read
+    if validity != 7:
+        assert got[-1].error == ("connection lost (socket error: EOF); on reconnecting, the mailbox's UIDVALIDITY was "
+                                 "8 instead of 7: the UIDs listed before may name other messages now; 2 messages "
+                                 "not read")
+    else:
+        fetched = [i.uid for i in got if isinstance(i, ImapItem) and i.data is not None]
+        assert fetched == [1, 2, 4]  # 3: the server's error, 5: vanished, 6: too large
+
+
+def test_the_server_reports_a_uidvalidity(server: Dovecot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    source = ImapSource(server.url())
+    try:
+        assert isinstance(source.validity, int) and source.validity > 0
+    finally:
+        source._close()
 
 
 def test_wrong_password_is_one_line_and_exit_2(server: Dovecot) -> None:
