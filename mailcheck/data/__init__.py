@@ -5,10 +5,9 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import sys
 from typing import Any
 
-from mailcheck.user_cache import cache_dir, store
+from mailcheck.user_cache import load, snapshot_path, store
 
 _FORMAT = 1  # of the snapshot files read_json keeps
 
@@ -30,28 +29,15 @@ def read_json(name: str) -> Any:
     start-up (one process per message), so the parsed value is kept as a marshal snapshot in the user's cache,
     keyed by the file's size and modification time and the Python version; marshal runs no code when loading
     and gives back the same dicts, lists and strings. Without a usable snapshot the file is parsed as before."""
-    path = _snapshot_path(name)
-    if path is not None:
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            with open(path, "rb") as handle:
-                data = marshal.loads(handle.read())
-            if isinstance(data, dict):
-                return data
+    path = snapshot_path(f"data-{name.partition('.')[0]}", os.path.join(os.path.dirname(__file__), name), _FORMAT)
+    if path is not None and isinstance(data := load(path), dict):
+        return data
     import json
 
     data = json.loads(read_text(name))
     if path is not None:
         _store(path, data)
     return data
-
-
-def _snapshot_path(name: str) -> str | None:
-    try:
-        stat = os.stat(os.path.join(os.path.dirname(__file__), name))
-    except OSError:
-        return None  # inside a zip: no snapshot
-    key = f"{_FORMAT}-{sys.version_info[0]}{sys.version_info[1]}-{stat.st_size}-{stat.st_mtime_ns}"
-    return os.path.join(cache_dir(), f"data-{name.partition('.')[0]}-{key}.marshal")
 
 
 def _store(path: str, data: Any) -> None:

@@ -13,11 +13,9 @@ foreign or broken file) means the list is parsed as before.
 from __future__ import annotations
 
 import marshal
-import os
-import sys
 from typing import Any
 
-from mailcheck.user_cache import cache_dir, store
+from mailcheck.user_cache import load, snapshot_path, store
 
 _FORMAT = 2  # 1: one frozenset of rules; 2: the rules grouped by last label
 
@@ -47,22 +45,13 @@ class _RulesByLastLabel:
 
 
 def _snapshot_path(module: Any) -> str | None:
-    try:
-        stat = os.stat(module.PSLFILE)
-    except (AttributeError, OSError):
-        return None
+    source = getattr(module, "PSLFILE", None)
     version = getattr(module, "__version__", "") or ""
-    key = f"{_FORMAT}-{sys.version_info[0]}{sys.version_info[1]}-{version}-{stat.st_size}-{stat.st_mtime_ns}"
-    return os.path.join(cache_dir(), f"psl-{key}.marshal")
+    return snapshot_path("psl", source, _FORMAT, version) if isinstance(source, str) else None
 
 
 def _load(path: str, cls: Any) -> Any | None:
-    try:
-        with open(path, "rb") as handle:
-            # loads of the whole file: load(handle) reads it a few bytes at a time (3.6 vs 0.6 ms)
-            data = marshal.loads(handle.read())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
+    data = load(path)
     if not (isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], dict)
             and isinstance(data[1], int)):
         return None
